@@ -87,6 +87,8 @@ bool ParseRfc3339(const std::string& s, Clock::time_point* out) {
 
 std::string HumanDuration(std::chrono::seconds d) {
   long long s = d.count();
+  // Like kubectl: up to one second in the future is clock skew ("0s"); more is "<invalid>".
+  if (s < -1) return "<invalid>";
   if (s < 0) s = 0;
   auto str = [](long long v, const char* unit) { return std::to_string(v) + unit; };
   if (s < 60 * 2) return str(s, "s");

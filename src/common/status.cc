@@ -85,7 +85,8 @@ Status ConflictError(const std::string& resource, const std::string& name, const
 
 Status InvalidError(const std::string& kind, const std::string& group, const std::string& name,
                     std::vector<Cause> causes) {
-  std::string msg = kind + " \"" + name + "\" is invalid: ";
+  // Kubernetes names the GroupKind: "Deployment.apps \"web\" is invalid: ...".
+  std::string msg = kind + (group.empty() ? "" : "." + group) + " \"" + name + "\" is invalid: ";
   if (causes.size() > 1) msg += "[";
   for (size_t i = 0; i < causes.size(); ++i) {
     if (i) msg += ", ";

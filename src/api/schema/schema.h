@@ -48,6 +48,11 @@ struct Field {
   std::string description;
   bool required = false;
   int proto_tag = 0;  // field number in Kubernetes' generated.proto; 0 = not in protobuf
+  // Nonzero for a field of a Go-embedded struct (ProbeHandler in Probe,
+  // LocalObjectReference in ConfigMapKeySelector, VolumeSource in Volume): flat in
+  // JSON, but in protobuf nested in the message at this tag of the parent, where it
+  // has number `proto_tag`.
+  int proto_embedded_in = 0;
 };
 
 struct Schema {
@@ -108,5 +113,11 @@ SchemaPtr Object(std::string name, std::string description, std::vector<Field> f
 Field F(std::string name, SchemaPtr schema, std::string description, int proto_tag = 0);
 // Required field.
 Field Req(std::string name, SchemaPtr schema, std::string description, int proto_tag = 0);
+// Marks `f` as a field of a Go-embedded struct nested at `parent_tag` in protobuf:
+// Embedded(1, F("exec", ExecActionSchema(), "Run a command.", 1)) in Probe.
+inline Field Embedded(int parent_tag, Field f) {
+  f.proto_embedded_in = parent_tag;
+  return f;
+}
 
 }  // namespace berth::api

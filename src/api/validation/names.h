@@ -4,6 +4,7 @@
 // Pure functions, thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -2,6 +2,7 @@
 // Pure functions, thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,7 +10,7 @@
 namespace berth::api::validation {
 
 struct Quantity {
-  // The value in milli-units, saturating at int64 limits (enough for cpu and bytes).
+  // The value in milli-units (MilliValue()/Value() saturate at int64 limits).
   long double value = 0;
   // "DecimalSI" ("k", "M", "m", none), "BinarySI" ("Ki", "Mi"...) or "DecimalExponent" ("e3").
   std::string format;

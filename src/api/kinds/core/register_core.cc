@@ -1,0 +1,19 @@
+// RegisterCoreKinds: the core/v1 kinds in discovery order.
+#include "api/kinds/core/core_kinds.h"
+#include "api/kinds/kinds.h"
+
+namespace berth::api {
+
+void RegisterCoreKinds(Registry& r) {
+  r.Add(core::PodType());
+  r.Add(core::ServiceType());
+  r.Add(core::NamespaceType());
+  r.Add(core::NodeType());
+  r.Add(core::EndpointsType());
+  r.Add(core::ConfigMapType());
+  r.Add(core::SecretType());
+  r.Add(core::EventType());
+  r.Add(core::ServiceAccountType());
+}
+
+}  // namespace berth::api

@@ -1,0 +1,39 @@
+// ApiServer: the HttpHandler behind berth's HTTPS port. It authenticates,
+// authorizes (a seam; RBAC plugs in later) and routes each request to
+// /version and health, discovery, OpenAPI, access reviews, or the generic
+// ResourceHandler. Thread-safe; runs on the HTTP worker pool.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/resource.h"
+#include "apiserver/auth/authn.h"
+#include "apiserver/auth/authz.h"
+#include "apiserver/discovery.h"
+#include "apiserver/http/request.h"
+#include "apiserver/rest/resource_handler.h"
+
+namespace berth::apiserver {
+
+constexpr const char* kGitVersion = "v1.32.5-berth";
+
+class ApiServer : public HttpHandler {
+ public:
+  ApiServer(const api::Registry* registry, ResourceHandler* resources,
+            const auth::Authenticator* authn, const auth::Authorizer* authz);
+
+  void Handle(Request req, std::shared_ptr<Responder> responder) override;
+
+ private:
+  bool ServeNonResource(const Request& req, const auth::UserInfo& user, Response* out);
+  Response AccessReview(const Request& req, const auth::UserInfo& user, const std::string& kind);
+
+  const api::Registry* registry_;
+  ResourceHandler* resources_;
+  const auth::Authenticator* authn_;
+  const auth::Authorizer* authz_;
+  Discovery discovery_;
+};
+
+}  // namespace berth::apiserver

@@ -1,0 +1,130 @@
+#include "apiserver/server.h"
+
+#include <sys/stat.h>
+
+#include <boost/asio/ssl/context.hpp>
+#include <filesystem>
+
+#include "api/kinds/kinds.h"
+#include "apiserver/api_server.h"
+#include "apiserver/http/server.h"
+#include "apiserver/namespace_finalizer.h"
+#include "apiserver/rest/resource_handler.h"
+#include "apiserver/timer_service.h"
+#include "apiserver/tls/kubeconfig.h"
+#include "apiserver/tls/pki.h"
+#include "apiserver/tls/server_tls_context.h"
+#include "common/json.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace berth::apiserver {
+
+struct Server::Impl {
+  ServerOptions opts;
+  std::unique_ptr<store::Store> store;
+  tls::Pki pki;
+  std::unique_ptr<auth::Authenticator> authn;
+  std::unique_ptr<auth::Authorizer> authz;
+  std::unique_ptr<TimerService> timers;
+  std::unique_ptr<ResourceHandler> resources;
+  std::unique_ptr<NamespaceFinalizer> finalizer;
+  std::unique_ptr<ApiServer> api;
+  std::unique_ptr<HttpServer> http;
+  std::string host;
+};
+
+Server::Server(ServerOptions opts) : impl_(std::make_unique<Impl>()) {
+  impl_->opts = std::move(opts);
+}
+
+Server::~Server() { Stop(); }
+
+uint16_t Server::port() const { return impl_->http ? impl_->http->port() : 0; }
+
+std::string Server::url() const {
+  std::string host = impl_->host;
+  if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "https://" + host + ":" + std::to_string(port());
+}
+
+static Status SplitHostPort(const std::string& listen, std::string* host, uint16_t* port) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return BadRequest("--listen must be HOST:PORT");
+  *host = listen.substr(0, colon);
+  if (host->size() > 1 && host->front() == '[') *host = host->substr(1, host->size() - 2);
+  int p = std::atoi(listen.c_str() + colon + 1);
+  if (p < 0 || p > 65535) return BadRequest("invalid port in --listen");
+  *port = static_cast<uint16_t>(p);
+  return {};
+}
+
+Status Server::Start() {
+  Impl& m = *impl_;
+  std::error_code ec;
+  std::filesystem::create_directories(m.opts.data_dir, ec);
+  if (ec) return InternalError("create " + m.opts.data_dir + ": " + ec.message());
+  chmod(m.opts.data_dir.c_str(), 0700);
+  uint16_t port = 0;
+  BERTH_RETURN_IF_ERROR(SplitHostPort(m.opts.listen, &m.host, &port));
+
+  std::vector<std::string> sans = m.opts.tls_sans;
+  if (m.host != "0.0.0.0" && m.host != "::" && !m.host.empty()) sans.push_back(m.host);
+  auto pki = tls::LoadOrCreatePki(m.opts.data_dir, sans);
+  if (!pki.ok()) return pki.status();
+  m.pki = std::move(*pki);
+
+  auto st = store::SqliteStore::Open(m.opts.data_dir + "/state.db", {});
+  if (!st.ok()) return st.status();
+  m.store = std::move(*st);
+
+  std::vector<std::unique_ptr<auth::Authenticator>> authns;
+  authns.push_back(auth::TokenAuthenticator::ForAdminToken(m.pki.admin_token));
+  authns.push_back(std::make_unique<auth::CertAuthenticator>());
+  m.authn = std::make_unique<auth::UnionAuthenticator>(std::move(authns));
+  m.authz = std::make_unique<auth::AlwaysAllowForMastersAuthorizer>();
+
+  const api::Registry& registry = api::BuiltinRegistry();
+  m.timers = std::make_unique<TimerService>();
+  m.resources = std::make_unique<ResourceHandler>(m.store.get(), &registry, &SystemClock::Get(),
+                                                  m.timers.get());
+  m.finalizer = std::make_unique<NamespaceFinalizer>(m.store.get(), &registry);
+  m.resources->on_namespace_terminating = [f = m.finalizer.get()](const std::string& ns) {
+    f->Enqueue(ns);
+  };
+
+  // System namespaces exist from the start.
+  if (auto nst = registry.Find("", "v1", "namespaces")) {
+    for (const char* ns : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
+      json::object obj{{"apiVersion", "v1"},
+                       {"kind", "Namespace"},
+                       {"metadata", json::object{{"name", ns}}}};
+      auto r = m.resources->CreateObject(*nst, std::move(obj), "berth");
+      if (!r.ok() && r.status().reason() != Reason::kAlreadyExists) return r.status();
+    }
+  }
+  m.finalizer->ResumePending();
+
+  m.api = std::make_unique<ApiServer>(&registry, m.resources.get(), m.authn.get(), m.authz.get());
+  auto ssl = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server);
+  BERTH_RETURN_IF_ERROR(tls::ConfigureServerTls(*ssl, m.pki));
+  HttpServer::Options ho;
+  ho.host = m.host;
+  ho.port = port;
+  ho.worker_threads = m.opts.worker_threads;
+  m.http = std::make_unique<HttpServer>(ho, ssl, m.api.get());
+  BERTH_RETURN_IF_ERROR(m.http->Start());
+
+  // Only now, with the port answering, hand out the kubeconfig.
+  return tls::WriteKubeconfig(m.opts.data_dir + "/kubeconfig", url(), m.pki);
+}
+
+void Server::Stop() {
+  Impl& m = *impl_;
+  if (m.http) m.http->Stop();
+  m.http.reset();
+  m.finalizer.reset();
+  m.timers.reset();
+}
+
+}  // namespace berth::apiserver
