@@ -74,7 +74,12 @@ Status Server::Start() {
   if (!pki.ok()) return pki.status();
   m.pki = std::move(*pki);
 
-  auto st = store::SqliteStore::Open(m.opts.data_dir + "/state.db", {});
+  store::SqliteStore::Options so;
+  // Like kube-apiserver's periodic etcd compaction: keep recent history for
+  // watches and paging, drop the rest every minute.
+  so.auto_compact_interval = std::chrono::seconds(60);
+  so.auto_compact_keep_revisions = m.opts.history_revisions;
+  auto st = store::SqliteStore::Open(m.opts.data_dir + "/state.db", so);
   if (!st.ok()) return st.status();
   m.store = std::move(*st);
 

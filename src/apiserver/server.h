@@ -16,6 +16,8 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:6443";
   std::vector<std::string> tls_sans;
   int worker_threads = 64;
+  // Revisions of history kept for watches and paged lists (older ones are compacted).
+  int64_t history_revisions = 10000;
 };
 
 class Server {

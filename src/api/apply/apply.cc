@@ -12,8 +12,8 @@ namespace berth::api::apply {
 
 namespace {
 
-Comparison OwnableChanges(const json::value& before, const json::value& after,
-                          const Schema& schema, const std::string& subresource) {
+Comparison OwnableChanges(const json::value& before, const json::value& after, const Schema& schema,
+                          const std::string& subresource) {
   Comparison c = Compare(before, after, &schema);
   c.added = FilterOwnable(c.added, subresource);
   c.modified = FilterOwnable(c.modified, subresource);
@@ -57,8 +57,8 @@ StatusOr<json::value> ServerSideApply(const json::value* live, const json::value
       first_apply ? FieldSet() : FilterOwnable(mine->fields, opts.subresource);
   if (first_apply) mine = &managers.FindOrAdd(opts.manager, kOperationApply, opts.subresource);
   mine->fields = applied_set;
-  mine->api_version = !opts.api_version.empty() ? opts.api_version
-                                                : GetString(config, {"apiVersion"}, "");
+  mine->api_version =
+      !opts.api_version.empty() ? opts.api_version : GetString(config, {"apiVersion"}, "");
 
   // Removal: what this manager applied before and nobody (itself included,
   // through the new configuration) owns now.

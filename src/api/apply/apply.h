@@ -20,11 +20,11 @@
 namespace berth::api::apply {
 
 struct ApplyOptions {
-  std::string manager;       // fieldManager; required for meaningful ownership
-  bool force = false;        // take contested fields instead of failing
-  std::string api_version;   // recorded on the entry; defaults to config's apiVersion
-  std::string now_rfc3339;   // timestamp for entries that change
-  std::string subresource;   // "" or e.g. "status", "scale"
+  std::string manager;      // fieldManager; required for meaningful ownership
+  bool force = false;       // take contested fields instead of failing
+  std::string api_version;  // recorded on the entry; defaults to config's apiVersion
+  std::string now_rfc3339;  // timestamp for entries that change
+  std::string subresource;  // "" or e.g. "status", "scale"
 };
 
 // Applies `config` (a partial object: the applier's whole intent) onto `live`
@@ -38,6 +38,8 @@ struct ApplyOptions {
 //    FieldManagerConflict cause per field (see conflict.h); with force the
 //    field's ownership moves to this manager. Applying the value a field
 //    already has is no conflict: the ownership is shared.
+// Everything in `config` is merged, `status` included; resetting fields a
+// subresource may not change is the caller's (strategy's) business.
 // Returns the new object with metadata.managedFields updated. Errors: 400 when
 // `config` is not an object, a list-map item lacks its keys or repeats a key;
 // 409 on conflicts.

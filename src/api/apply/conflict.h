@@ -1,7 +1,8 @@
 // The 409 Conflict server-side apply answers when an applied configuration
 // would change fields other managers own, worded as kube-apiserver words it:
-//   message  "Apply failed with 1 conflict: conflict with \"kubectl\" using apps/v1: .spec.replicas"
-//   causes   [{type: FieldManagerConflict, message: "conflict with \"kubectl\" using apps/v1",
+//   message  "Apply failed with 1 conflict: conflict with \"kubectl\" using apps/v1:
+//   .spec.replicas" causes   [{type: FieldManagerConflict, message: "conflict with \"kubectl\"
+//   using apps/v1",
 //              field: ".spec.replicas"}]
 // A manager is printed quoted, then ` with subresource "x"` when it wrote
 // through a subresource, then ` using <apiVersion>` for Update managers

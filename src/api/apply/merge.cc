@@ -10,8 +10,8 @@ namespace {
 
 json::value Merge(const json::value* live, const json::value& config, const Schema* schema);
 
-json::value MergeObjects(const json::object& live, const json::object& config,
-                         const Schema* schema, NodeShape shape) {
+json::value MergeObjects(const json::object& live, const json::object& config, const Schema* schema,
+                         NodeShape shape) {
   json::object out = live;
   for (const auto& kv : config) {
     if (kv.value().is_null()) {
@@ -24,8 +24,10 @@ json::value MergeObjects(const json::object& live, const json::object& config,
   return out;
 }
 
-// Configuration items come in configuration order; a live-only item stays just
-// before the configuration item that followed it in the live list.
+// List order as structured-merge-diff produces it: walk both lists together;
+// live-only items are emitted where they stand, configuration items in
+// configuration order, and a live item that the configuration also names is
+// skipped until it is the next shared item the configuration reaches.
 json::value MergeLists(const json::array& live, const json::array& config, const Schema* schema,
                        NodeShape shape) {
   const Schema* item_schema = schema->items.get();
@@ -35,34 +37,58 @@ json::value MergeLists(const json::array& live, const json::array& config, const
     live_keys.push_back(ItemElement(schema, shape, live[i], i));
     live_index.emplace(live_keys.back(), i);
   }
-  std::map<PathElement, size_t> config_index;
   std::vector<PathElement> config_keys;
+  std::set<PathElement> in_config;
+  std::vector<PathElement> shared;  // configuration order
   for (size_t i = 0; i < config.size(); ++i) {
     config_keys.push_back(ItemElement(schema, shape, config[i], i));
-    config_index.emplace(config_keys.back(), i);
+    in_config.insert(config_keys.back());
+    if (live_index.count(config_keys.back()) != 0) shared.push_back(config_keys.back());
   }
 
   json::array out;
-  size_t next_config = 0;
-  std::set<PathElement> emitted;
-  auto emit_config_through = [&](size_t last) {
-    for (; next_config <= last && next_config < config.size(); ++next_config) {
-      const PathElement& e = config_keys[next_config];
-      if (!emitted.insert(e).second) continue;  // duplicate key in configuration
-      auto lit = live_index.find(e);
-      out.push_back(Merge(lit == live_index.end() ? nullptr : &live[lit->second],
-                          config[next_config], item_schema));
-    }
+  std::set<PathElement> merged;
+  size_t next_shared = 0;
+  auto merge_item = [&](const PathElement& e, const json::value& config_item) {
+    merged.insert(e);
+    auto lit = live_index.find(e);
+    out.push_back(
+        Merge(lit == live_index.end() ? nullptr : &live[lit->second], config_item, item_schema));
   };
-  for (size_t i = 0; i < live.size(); ++i) {
-    auto cit = config_index.find(live_keys[i]);
-    if (cit == config_index.end()) {
-      out.push_back(live[i]);
-      continue;
+  size_t li = 0, ci = 0;
+  while (li < live.size() || ci < config.size()) {
+    if (li < live.size() && ci < config.size()) {
+      if (live_keys[li] == config_keys[ci]) {
+        merge_item(config_keys[ci], config[ci]);
+        ++li;
+        ++ci;
+        ++next_shared;
+        continue;
+      }
+      if (in_config.count(live_keys[li]) != 0 && next_shared < shared.size() &&
+          !(shared[next_shared] == live_keys[li])) {
+        ++li;  // shared, but not its turn yet
+        continue;
+      }
     }
-    emit_config_through(cit->second);
+    if (li < live.size()) {
+      if (in_config.count(live_keys[li]) == 0) {
+        out.push_back(live[li]);
+        ++li;
+        continue;
+      }
+      if (merged.count(live_keys[li]) != 0) {
+        ++li;
+        continue;
+      }
+    }
+    if (ci < config.size()) {
+      const PathElement& e = config_keys[ci];
+      if (merged.count(e) == 0) merge_item(e, config[ci]);
+      if (next_shared < shared.size() && shared[next_shared] == e) ++next_shared;
+      ++ci;
+    }
   }
-  emit_config_through(config.size());
   return out;
 }
 
@@ -92,8 +118,7 @@ json::value Merge(const json::value* live, const json::value& config, const Sche
 
 }  // namespace
 
-json::value MergeApplied(const json::value& live, const json::value& config,
-                         const Schema* schema) {
+json::value MergeApplied(const json::value& live, const json::value& config, const Schema* schema) {
   return Merge(&live, config, schema);
 }
 

@@ -13,9 +13,9 @@ Path P(std::initializer_list<const char*> names) {
 const FieldSet& NeverOwnedSubtrees() {
   static const FieldSet set = [] {
     FieldSet s;
-    for (const char* f : {"managedFields", "resourceVersion", "uid", "creationTimestamp",
-                          "generation", "selfLink", "deletionTimestamp",
-                          "deletionGracePeriodSeconds"}) {
+    for (const char* f :
+         {"managedFields", "resourceVersion", "uid", "creationTimestamp", "generation", "selfLink",
+          "deletionTimestamp", "deletionGracePeriodSeconds"}) {
       s.Insert(P({"metadata", f}));
     }
     return s;

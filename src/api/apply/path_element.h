@@ -43,6 +43,10 @@ struct PathElement {
   }
   friend bool operator<(const PathElement& a, const PathElement& b) {
     if (a.kind != b.kind) return a.kind < b.kind;
+    // Indexes order numerically (their text has no leading zeros).
+    if (a.kind == Kind::kIndex && a.text.size() != b.text.size()) {
+      return a.text.size() < b.text.size();
+    }
     return a.text < b.text;
   }
 };

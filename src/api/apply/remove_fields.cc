@@ -38,10 +38,17 @@ void RemovePath(json::value* node, const Schema* schema, const Path& path, size_
 }  // namespace
 
 void RemoveFields(json::value* object, const Schema* schema, const FieldSet& fields) {
-  // Deeper paths first, so removing an item never shifts the index naming a
-  // sibling that is still to be visited (only index-named items are affected).
+  // Only the outermost members: removing one removes what lies below it, and
+  // removing a key field first would make its list item unrecognisable.
   std::vector<Path> paths;
-  fields.ForEach([&](const Path& p) { paths.push_back(p); });
+  fields.ForEach([&](const Path& p) {
+    for (size_t len = 1; len < p.size(); ++len) {
+      if (fields.Has(Path(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(len)))) return;
+    }
+    paths.push_back(p);
+  });
+  // Later siblings first, so removing an index-named item never shifts the
+  // index of one still to be visited.
   for (auto it = paths.rbegin(); it != paths.rend(); ++it) {
     if (!it->empty()) RemovePath(object, schema, *it, 0);
   }

@@ -30,6 +30,7 @@ struct WatchState {
   TimerService::Handle timer;
   bool first = true;
   int64_t last_sent = 0;
+  std::chrono::steady_clock::time_point last_bookmark = std::chrono::steady_clock::now();
 
   void Send(const char* type_name, const json::object& obj) {
     json::object ev{{"type", type_name}};
@@ -145,7 +146,11 @@ void ResourceHandler::Watch(const RequestInfo& info, const api::ResourceType& t,
         st->Send("DELETED", *now);
       }
     }
-    if (events.empty() && progress > 0 && st->bookmarks) {
+    // Bookmarks tell informers how far they are; one every ~10 s is plenty.
+    auto now_mono = std::chrono::steady_clock::now();
+    if (events.empty() && progress > 0 && st->bookmarks &&
+        now_mono - st->last_bookmark >= std::chrono::seconds(10)) {
+      st->last_bookmark = now_mono;
       st->last_sent = std::max(st->last_sent, progress);
       json::object bm{{"kind", st->type->kind},
                       {"apiVersion", st->type->ApiVersion()},

@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "api/apply/conflict.h"
 #include "api/patch/json_equal.h"
 #include "test_schema.h"
 
@@ -86,8 +87,8 @@ const json::array& Containers(const json::value& obj) {
 }
 
 std::string Config(const std::string& spec) {
-  return R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":)" +
-         spec + "}";
+  return R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":)" + spec +
+         "}";
 }
 
 // ---- create and re-apply ----
@@ -144,7 +145,8 @@ TEST(ServerSideApplyTest, DifferentValueFromAnotherApplierConflicts) {
   EXPECT_EQ(st.details().causes[0].type, "FieldManagerConflict");
   EXPECT_EQ(st.details().causes[0].field, ".spec.replicas");
   EXPECT_EQ(st.details().causes[0].message, "conflict with \"kubectl\"");
-  EXPECT_EQ(st.message(), "Apply failed with 1 conflict: conflict with \"kubectl\": .spec.replicas");
+  EXPECT_EQ(st.message(),
+            "Apply failed with 1 conflict: conflict with \"kubectl\": .spec.replicas");
 }
 
 TEST(ServerSideApplyTest, ForceMovesOwnership) {
@@ -176,8 +178,8 @@ TEST(ServerSideApplyTest, SharedFieldSurvivesWhenOneOwnerDropsIt) {
   json::value live = MustApply(nullptr, kBaseConfig, "kubectl");
   json::value shared = MustApply(&live, Config(R"({"replicas":3})"), "helm");
   // helm drops replicas (keeps something else so its entry stays).
-  json::value obj = MustApply(&shared, Config(R"({"template":{"spec":{"nodeSelector":{"d":"x"}}}})"),
-                              "helm");
+  json::value obj =
+      MustApply(&shared, Config(R"({"template":{"spec":{"nodeSelector":{"d":"x"}}}})"), "helm");
   EXPECT_EQ(Replicas(obj), 3);
   EXPECT_EQ(GetPath(Fields(obj, "helm"), {"f:spec", "f:replicas"}), nullptr);
   EXPECT_NE(GetPath(Fields(obj, "kubectl"), {"f:spec", "f:replicas"}), nullptr);
@@ -215,8 +217,8 @@ TEST(ServerSideApplyTest, DroppingFieldNeverAppliedLeavesIt) {
   // replicas set by an Update manager; the applier never owned it.
   json::value created = TrackUpdate(nullptr, J(Config(R"({"replicas":2})")), *DeploymentSchema(),
                                     Opts("kubectl-create"));
-  json::value obj = MustApply(&created, Config(R"({"template":{"spec":{"nodeSelector":{}}}})"),
-                              "kubectl");
+  json::value obj =
+      MustApply(&created, Config(R"({"template":{"spec":{"nodeSelector":{}}}})"), "kubectl");
   EXPECT_EQ(Replicas(obj), 2);
 }
 
@@ -281,7 +283,8 @@ TEST(ServerSideApplyTest, ListMapItemRemovedOnlyByItsOwner) {
   json::value live = MustApply(nullptr, kBaseConfig, "kubectl");
   json::value two = MustApply(
       &live,
-      Config(R"({"replicas":3,"template":{"spec":{"containers":[{"name":"sidecar","image":"envoy"}]}}})"),
+      Config(
+          R"({"replicas":3,"template":{"spec":{"containers":[{"name":"sidecar","image":"envoy"}]}}})"),
       "mesh");
   // mesh drops its sidecar: gone. kubectl's container stays.
   json::value one = MustApply(&two, Config(R"({"replicas":3})"), "mesh");
@@ -296,7 +299,8 @@ TEST(ServerSideApplyTest, ManagersOwnDifferentFieldsOfOneItem) {
   json::value live = MustApply(nullptr, kBaseConfig, "kubectl");
   json::value obj = MustApply(
       &live,
-      Config(R"({"template":{"spec":{"containers":[{"name":"web","env":[{"name":"A","value":"1"}]}]}}})"),
+      Config(
+          R"({"template":{"spec":{"containers":[{"name":"web","env":[{"name":"A","value":"1"}]}]}}})"),
       "injector");
   ASSERT_EQ(Containers(obj).size(), 1u);
   EXPECT_EQ(GetString(Containers(obj)[0], {"image"}), "nginx:1");
@@ -315,14 +319,19 @@ TEST(ServerSideApplyTest, ManagersOwnDifferentFieldsOfOneItem) {
 TEST(ServerSideApplyTest, PortWithoutProtocolMatchesDefaultedLivePort) {
   json::value live = MustApply(nullptr, kBaseConfig, "kubectl");
   // The server defaulted the protocol after the first apply.
-  live.at("spec").at("template").at("spec").at("containers").at(0).at("ports").at(0).as_object()
-      ["protocol"] = "TCP";
+  live.at("spec")
+      .at("template")
+      .at("spec")
+      .at("containers")
+      .at(0)
+      .at("ports")
+      .at(0)
+      .as_object()["protocol"] = "TCP";
   json::value obj = MustApply(&live, kBaseConfig, "kubectl");
   EXPECT_EQ(Containers(obj)[0].at("ports").get_array().size(), 1u) << ToJson(obj);
 }
 
 TEST(ServerSideApplyTest, SetItemsAreUnionedAndNamedByValue) {
-  json::value live = MustApply(nullptr, Config("{}").replace(0, 0, ""), "x");
   json::value a = MustApply(nullptr, R"({"metadata":{"name":"web","finalizers":["a"]}})", "one");
   json::value b = MustApply(&a, R"({"metadata":{"name":"web","finalizers":["b"]}})", "two");
   EXPECT_EQ(*GetPath(b, {"metadata", "finalizers"}), J(R"(["a","b"])"));
@@ -343,24 +352,25 @@ TEST(ServerSideApplyTest, ServerFieldsAndStatusAreNeverOwned) {
   json::value live = J(R"({"apiVersion":"apps/v1","kind":"Deployment",
       "metadata":{"name":"web","namespace":"default","uid":"u1","resourceVersion":"7"},
       "status":{"replicas":1}})");
-  json::value obj = MustApply(
-      &live, R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web",
+  json::value obj =
+      MustApply(&live, R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web",
           "namespace":"default","resourceVersion":"7"},"spec":{"replicas":1},
           "status":{"replicas":1}})",
-      "kubectl");
+                "kubectl");
   EXPECT_EQ(Fields(obj, "kubectl"), J(R"({"f:spec":{"f:replicas":{}}})"));
   EXPECT_EQ(GetString(obj, {"metadata", "uid"}), "u1");
 }
 
 TEST(ServerSideApplyTest, ConfigWithOnlyIdentityLeavesNoEntry) {
   json::value obj = MustApply(nullptr, R"({"apiVersion":"apps/v1","kind":"Deployment",
-      "metadata":{"name":"web"}})", "kubectl");
+      "metadata":{"name":"web"}})",
+                              "kubectl");
   EXPECT_EQ(GetPath(obj, {"metadata", "managedFields"}), nullptr);
 }
 
 TEST(ServerSideApplyTest, ListMapItemWithoutKeyIsRejected) {
-  Status st = ApplyError(nullptr,
-                         Config(R"({"template":{"spec":{"containers":[{"image":"x"}]}}})"), "k");
+  Status st =
+      ApplyError(nullptr, Config(R"({"template":{"spec":{"containers":[{"image":"x"}]}}})"), "k");
   EXPECT_EQ(st.reason(), Reason::kBadRequest);
   EXPECT_NE(st.message().find("omits key field \"name\""), std::string::npos) << st.message();
 }
@@ -374,18 +384,46 @@ TEST(ServerSideApplyTest, DuplicateListMapKeysAreRejected) {
 TEST(ServerSideApplyTest, ManagedFieldsListAppliersBeforeUpdaters) {
   json::value created = TrackUpdate(nullptr, J(Config(R"({"replicas":2})")), *DeploymentSchema(),
                                     Opts("kubectl-create"));
-  json::value obj = MustApply(&created, Config(R"({"template":{"spec":{"nodeSelector":{"a":"b"}}}})"),
-                              "kubectl", false, kT1);
+  json::value obj =
+      MustApply(&created, Config(R"({"template":{"spec":{"nodeSelector":{"a":"b"}}}})"), "kubectl",
+                false, kT1);
   const json::array& entries = GetPath(obj, {"metadata", "managedFields"})->get_array();
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(GetString(entries[0], {"operation"}), "Apply");
   EXPECT_EQ(GetString(entries[1], {"manager"}), "kubectl-create");
 }
 
+TEST(ServerSideApplyTest, ConflictNamesSubresourceAndUpdateVersion) {
+  ManagerEntry scale;
+  scale.manager = "kubectl-scale";
+  scale.operation = "Update";
+  scale.api_version = "apps/v1";
+  scale.subresource = "scale";
+  EXPECT_EQ(DescribeManager(scale), R"("kubectl-scale" with subresource "scale" using apps/v1)");
+  scale.operation = "Apply";
+  EXPECT_EQ(DescribeManager(scale), R"("kubectl-scale" with subresource "scale")");
+}
+
+TEST(ServerSideApplyTest, ApplyAfterUpdateThroughStatusDoesNotConflictOnSpec) {
+  json::value live = MustApply(nullptr, kBaseConfig, "kubectl");
+  json::value updated = live;
+  updated.as_object()["status"] = J(R"({"replicas":3})");
+  ApplyOptions o = Opts("kube-controller-manager");
+  o.subresource = "status";
+  updated = TrackUpdate(&live, updated, *DeploymentSchema(), o);
+  std::string config = kBaseConfig;
+  config.replace(config.find("\"replicas\":3"), 12, "\"replicas\":6");
+  json::value obj = MustApply(&updated, config, "kubectl");
+  EXPECT_EQ(Replicas(obj), 6);
+  EXPECT_EQ(GetInt(obj, {"status", "replicas"}), 3);
+  EXPECT_EQ(EntryCount(obj), 2u);
+}
+
 // ---- TrackUpdate ----
 
 TEST(TrackUpdateTest, CreateOwnsEveryFieldItSet) {
-  json::value obj = TrackUpdate(nullptr, J(kBaseConfig), *DeploymentSchema(), Opts("kubectl-create"));
+  json::value obj =
+      TrackUpdate(nullptr, J(kBaseConfig), *DeploymentSchema(), Opts("kubectl-create"));
   const json::object* e = Entry(obj, "kubectl-create", "Update");
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->at("time"), kT0);
