@@ -6,6 +6,8 @@
 #include <filesystem>
 
 #include "api/kinds/kinds.h"
+#include "api/protobuf/protobuf_body.h"
+#include "apiserver/rest/object_codec.h"
 #include "apiserver/api_server.h"
 #include "apiserver/http/server.h"
 #include "apiserver/namespace_finalizer.h"
@@ -90,6 +92,9 @@ Status Server::Start() {
   m.authz = std::make_unique<auth::AlwaysAllowForMastersAuthorizer>();
 
   const api::Registry& registry = api::BuiltinRegistry();
+  protobuf_decoder = [&registry](const std::string& body, const api::ResourceType*) {
+    return api::protobuf::DecodeProtobufBody(body, registry);
+  };
   m.timers = std::make_unique<TimerService>();
   m.resources = std::make_unique<ResourceHandler>(m.store.get(), &registry, &SystemClock::Get(),
                                                   m.timers.get());

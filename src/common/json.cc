@@ -202,6 +202,47 @@ const json::value* GetPath(const json::value& root, std::initializer_list<std::s
   return cur;
 }
 
+const json::value* GetPath(const json::object& root,
+                          std::initializer_list<std::string_view> path) {
+  if (path.size() == 0) return nullptr;
+  const json::object* o = &root;
+  const json::value* cur = nullptr;
+  for (std::string_view p : path) {
+    if (!o) return nullptr;
+    auto it = o->find(p);
+    if (it == o->end()) return nullptr;
+    cur = &it->value();
+    o = cur->if_object();
+  }
+  return cur;
+}
+
+static std::string StringAt(const json::value* v, std::string fallback) {
+  if (v && v->is_string()) return std::string(v->get_string());
+  return fallback;
+}
+
+static int64_t IntAt(const json::value* v, int64_t fallback) {
+  if (!v) return fallback;
+  if (v->is_int64()) return v->get_int64();
+  if (v->is_uint64()) return static_cast<int64_t>(v->get_uint64());
+  if (v->is_double()) {
+    double d = v->get_double();
+    if (d == static_cast<double>(static_cast<int64_t>(d))) return static_cast<int64_t>(d);
+  }
+  return fallback;
+}
+
+std::string GetString(const json::object& root, std::initializer_list<std::string_view> path,
+                      std::string fallback) {
+  return StringAt(GetPath(root, path), std::move(fallback));
+}
+
+int64_t GetInt(const json::object& root, std::initializer_list<std::string_view> path,
+               int64_t fallback) {
+  return IntAt(GetPath(root, path), fallback);
+}
+
 json::object* GetObject(json::value& root, std::initializer_list<std::string_view> path) {
   json::value* cur = &root;
   for (std::string_view p : path) {

@@ -34,7 +34,14 @@ StatusOr<json::value> ParseJsonOrYaml(std::string_view text,
 std::string ToJson(const json::value& v);
 
 // Path helpers. Get returns nullptr when any step is missing or of the wrong type.
+// The json::object overloads exist so that passing an object never builds a
+// temporary json::value copy (which would also leave GetPath dangling).
 const json::value* GetPath(const json::value& root, std::initializer_list<std::string_view> path);
+const json::value* GetPath(const json::object& root, std::initializer_list<std::string_view> path);
+std::string GetString(const json::object& root, std::initializer_list<std::string_view> path,
+                      std::string fallback = "");
+int64_t GetInt(const json::object& root, std::initializer_list<std::string_view> path,
+               int64_t fallback = 0);
 json::object* GetObject(json::value& root, std::initializer_list<std::string_view> path);
 // Returns the string at path or `fallback`.
 std::string GetString(const json::value& root, std::initializer_list<std::string_view> path,
