@@ -42,7 +42,7 @@ SchemaPtr FindSchema(const std::string& group, const std::string& version,
 }  // namespace
 
 StatusOr<Envelope> ParseEnvelope(std::string_view body) {
-  if (body.size() < kProtobufMagic.size() || body.substr(0, kProtobufMagic.size()) != kProtobufMagic) {
+  if (body.substr(0, kProtobufMagic.size()) != kProtobufMagic) {
     return BadRequest("protobuf body does not start with the k8s\\0 magic");
   }
   Envelope env;

@@ -130,7 +130,8 @@ TEST(MessageDecoderTest, MapsAndLists) {
       BytesField(13, Varint(1) + Varint(2) + Varint(static_cast<uint64_t>(-3))) +
       VarintField(13, 4) + BytesField(14, "a") + BytesField(14, "") + BytesField(14, "c") +
       BytesField(15, BytesField(1, "x")) + BytesField(15, VarintField(2, 9)) +
-      MapEntry(16, "k", BytesField(2, "v")) + MapEntry(17, "cpu", BytesField(2, BytesField(1, "1"))) +
+      MapEntry(16, "k", BytesField(2, "v")) +
+      MapEntry(17, "cpu", BytesField(2, BytesField(1, "1"))) +
       MapEntry(18, "groups", BytesField(2, BytesField(1, "g1") + BytesField(1, "g2"))));
   EXPECT_EQ(o.at("labels"), (json::object{{"app", "web"}, {"tier", ""}, {"novalue", ""}}));
   EXPECT_EQ(o.at("ints"), (json::array{1, 2, -3, 4}));
@@ -190,7 +191,8 @@ TEST(MessageDecoderTest, DeepNestingIsRejected) {
 TEST(MessageDecoderTest, EmbeddedStructFieldsAreFlattened) {
   // Like core/v1 Probe: ProbeHandler {exec 1, httpGet 2} embedded at tag 1.
   SchemaPtr exec = Object("test.Exec", "", {F("command", ListOf(String()), "", 1)});
-  SchemaPtr http = Object("test.Http", "", {F("path", String(), "", 1), F("port", IntOrString(), "", 2)});
+  SchemaPtr http =
+      Object("test.Http", "", {F("path", String(), "", 1), F("port", IntOrString(), "", 2)});
   SchemaPtr probe = Object("test.Probe", "",
                            {
                                Embedded(1, F("exec", exec, "", 1)),
@@ -198,7 +200,8 @@ TEST(MessageDecoderTest, EmbeddedStructFieldsAreFlattened) {
                                F("initialDelaySeconds", Int32(), "", 2),
                            });
   const std::string handler =
-      BytesField(2, BytesField(1, "/healthz") + BytesField(2, VarintField(1, 1) + BytesField(3, "http")));
+      BytesField(2, BytesField(1, "/healthz") +
+                        BytesField(2, VarintField(1, 1) + BytesField(3, "http")));
   auto r = DecodeMessage(BytesField(1, handler) + VarintField(2, 5), *probe);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(*r, (json::object{{"httpGet", json::object{{"path", "/healthz"}, {"port", "http"}}},

@@ -59,7 +59,7 @@ SchemaPtr ContainerPortSchema() {
 SchemaPtr KeySelector(const std::string& name, const std::string& what) {
   return CoreObject(name, "Selects one key of a " + what + ".",
                     {
-                        F("name", String(), "Name of the " + what + ".", 0),
+                        Embedded(1, F("name", String(), "Name of the " + what + ".", 1)),
                         Req("key", String(), "The key to read.", 2),
                         F("optional", Bool(), "Whether the " + what + " or key may be missing.", 3),
                     });
@@ -90,7 +90,7 @@ SchemaPtr EnvFromSourceSchema() {
   auto ref = [](const std::string& name, const std::string& what) {
     return CoreObject(name, "Imports every key of a " + what + " as variables.",
                       {
-                          F("name", String(), "Name of the " + what + ".", 0),
+                          Embedded(1, F("name", String(), "Name of the " + what + ".", 1)),
                           F("optional", Bool(), "Whether the " + what + " may be missing.", 2),
                       });
   };
@@ -180,10 +180,10 @@ SchemaPtr ProbeSchema() {
   static const SchemaPtr s = CoreObject(
       "Probe", "A periodic health check of a container.",
       {
-          F("exec", ExecActionSchema(), "Run a command.", 0),
-          F("httpGet", HTTPGetActionSchema(), "Send an HTTP GET.", 0),
-          F("tcpSocket", TCPSocketActionSchema(), "Open a TCP connection.", 0),
-          F("grpc", grpc, "Call the gRPC health service.", 0),
+          Embedded(1, F("exec", ExecActionSchema(), "Run a command.", 1)),
+          Embedded(1, F("httpGet", HTTPGetActionSchema(), "Send an HTTP GET.", 2)),
+          Embedded(1, F("tcpSocket", TCPSocketActionSchema(), "Open a TCP connection.", 3)),
+          Embedded(1, F("grpc", grpc, "Call the gRPC health service.", 4)),
           F("initialDelaySeconds", Int32(), "Seconds after start before the first probe.", 2),
           F("timeoutSeconds", Int32(), "Seconds before a probe times out; default 1.", 3),
           F("periodSeconds", Int32(), "Seconds between probes; default 10.", 4),

@@ -40,8 +40,8 @@ SchemaPtr PodAffinityTermSchema() {
       "PodAffinityTerm", "Pods this pod should (or should not) be co-located with.",
       {
           F("labelSelector", LabelSelectorSchema(), "Selects the other pods.", 1),
-          Req("topologyKey", String(), "Node label that defines co-location.", 2),
-          F("namespaces", ListOf(String()), "Namespaces the selector applies to.", 3),
+          F("namespaces", ListOf(String()), "Namespaces the selector applies to.", 2),
+          Req("topologyKey", String(), "Node label that defines co-location.", 3),
           F("namespaceSelector", LabelSelectorSchema(), "Selects namespaces by label.", 4),
           F("matchLabelKeys", ListOf(String()), "Label keys whose values are added to the selector.",
             5),

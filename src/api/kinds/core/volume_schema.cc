@@ -35,7 +35,7 @@ SchemaPtr ProjectionSchema() {
   auto keyed = [](const std::string& name, const std::string& what) {
     return CoreObject(name, "Projects keys of a " + what + " into the volume.",
                       {
-                          F("name", String(), "Name of the " + what + ".", 0),
+                          Embedded(1, F("name", String(), "Name of the " + what + ".", 1)),
                           F("items", ListOf(KeyToPathSchema()), "Keys to project; default all.", 2),
                           F("optional", Bool(), "Whether the " + what + " may be missing.", 4),
                       });
@@ -68,21 +68,21 @@ SchemaPtr VolumeSchema() {
       "Volume", "A named volume that containers of the pod can mount.",
       {
           Req("name", String(), "Volume name, a DNS label unique in the pod.", 1),
-          F("hostPath",
+          Embedded(2, F("hostPath",
             CoreObject("HostPathVolumeSource", "A file or directory of the node.",
                        {
                            Req("path", String(), "Path on the node.", 1),
                            F("type", String(), "Expected type of the path; default none.", 2),
                        }),
-            "A path on the node.", 0),
-          F("emptyDir",
+            "A path on the node.", 1)),
+          Embedded(2, F("emptyDir",
             CoreObject("EmptyDirVolumeSource", "A scratch directory that lives as long as the pod.",
                        {
                            F("medium", String(), "Storage medium: empty or Memory.", 1),
                            F("sizeLimit", Quantity(), "Most storage the directory may use.", 2),
                        }),
-            "Scratch space for the pod's lifetime.", 0),
-          F("secret",
+            "Scratch space for the pod's lifetime.", 2)),
+          Embedded(2, F("secret",
             CoreObject("SecretVolumeSource", "Files made from the keys of a secret.",
                        {
                            F("secretName", String(), "Name of the secret.", 1),
@@ -90,37 +90,37 @@ SchemaPtr VolumeSchema() {
                            F("defaultMode", Int32(), "Permission bits of files; default 0644.", 3),
                            F("optional", Bool(), "Whether the secret may be missing.", 4),
                        }),
-            "Keys of a secret as files.", 0),
-          F("persistentVolumeClaim",
+            "Keys of a secret as files.", 6)),
+          Embedded(2, F("persistentVolumeClaim",
             CoreObject("PersistentVolumeClaimVolumeSource", "A persistent volume claim.",
                        {
                            Req("claimName", String(), "Name of the claim.", 1),
                            F("readOnly", Bool(), "Mount read-only.", 2),
                        }),
-            "A persistent volume claim in the pod's namespace.", 0),
-          F("downwardAPI",
+            "A persistent volume claim in the pod's namespace.", 10)),
+          Embedded(2, F("downwardAPI",
             CoreObject("DownwardAPIVolumeSource", "Files holding fields of the pod.",
                        {
                            F("items", ListOf(DownwardAPIFileSchema()), "Files to write.", 1),
                            F("defaultMode", Int32(), "Permission bits of files; default 0644.", 2),
                        }),
-            "Fields of the pod as files.", 0),
-          F("configMap",
+            "Fields of the pod as files.", 16)),
+          Embedded(2, F("configMap",
             CoreObject("ConfigMapVolumeSource", "Files made from the keys of a config map.",
                        {
-                           F("name", String(), "Name of the config map.", 0),
+                           Embedded(1, F("name", String(), "Name of the config map.", 1)),
                            F("items", ListOf(KeyToPathSchema()), "Keys to project; default all.", 2),
                            F("defaultMode", Int32(), "Permission bits of files; default 0644.", 3),
                            F("optional", Bool(), "Whether the config map may be missing.", 4),
                        }),
-            "Keys of a config map as files.", 0),
-          F("projected",
+            "Keys of a config map as files.", 19)),
+          Embedded(2, F("projected",
             CoreObject("ProjectedVolumeSource", "Several sources merged into one directory.",
                        {
                            F("sources", ListOf(ProjectionSchema()), "The sources to merge.", 1),
                            F("defaultMode", Int32(), "Permission bits of files; default 0644.", 2),
                        }),
-            "Several sources in one directory.", 0),
+            "Several sources in one directory.", 26)),
       });
   return s;
 }
