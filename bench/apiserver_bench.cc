@@ -58,10 +58,11 @@ class Conn {
     req.body() = body;
     req.prepare_payload();
     http::write(stream_, req);
-    http::response<http::string_body> res;
-    http::read(stream_, buf_, res);
-    if (out) *out = std::move(res.body());
-    return res.result_int();
+    http::response_parser<http::string_body> p;
+    p.body_limit(boost::none);
+    http::read(stream_, buf_, p);
+    if (out) *out = std::move(p.get().body());
+    return p.get().result_int();
   }
   // Starts a watch and returns; Next() then reads events line by line.
   void StartWatch(const std::string& target) {
@@ -86,7 +87,7 @@ class Conn {
       parser_->get().body().data = chunk;
       parser_->get().body().size = sizeof chunk;
       beast::error_code ec;
-      http::read(stream_, buf_, *parser_, ec);
+      http::read_some(stream_, buf_, *parser_, ec);
       if (ec && ec != http::error::need_buffer) return "";
       pending_.append(chunk, sizeof chunk - parser_->get().body().size);
     }
@@ -170,6 +171,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: apiserver_bench path/to/berth [--pods N]\n";
     return 2;
   }
+  setvbuf(stdout, nullptr, _IOLBF, 0);
   std::string berth = argv[1];
   int pods = 10000;
   for (int i = 2; i + 1 < argc; ++i) {

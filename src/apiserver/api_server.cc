@@ -66,6 +66,24 @@ void ApiServer::Handle(Request req, std::shared_ptr<Responder> responder) {
     }
     return responder->Send(AccessReview(req, *user, info.resource));
   }
+  if (info.group == "authentication.k8s.io" && info.version == "v1" &&
+      info.resource == "selfsubjectreviews") {
+    if (req.method != "POST") {
+      return responder->Send(StatusResponse(Status(
+          Reason::kMethodNotAllowed, "the server does not allow this method on the requested resource")));
+    }
+    json::array groups;
+    for (const auto& g : user->groups) groups.push_back(json::value(g));
+    Response r;
+    r.status = 201;
+    r.body = json::serialize(json::object{
+        {"kind", "SelfSubjectReview"},
+        {"apiVersion", "authentication.k8s.io/v1"},
+        {"metadata", json::object{{"creationTimestamp", nullptr}}},
+        {"status", json::object{{"userInfo", json::object{{"username", user->name},
+                                                          {"groups", std::move(groups)}}}}}});
+    return responder->Send(std::move(r));
+  }
   api::ResourceTypePtr t = registry_->Find(info.group, info.version, info.resource);
   if (!t) return responder->Send(NotFoundResponse());
   resources_->Handle(info, *t, req, std::move(responder));

@@ -21,6 +21,8 @@ const std::vector<Extra>& Extras() {
        "SelfSubjectAccessReview", false, {"create"}},
       {"authorization.k8s.io", "v1", "selfsubjectrulesreviews", "selfsubjectrulesreview",
        "SelfSubjectRulesReview", false, {"create"}},
+      {"authentication.k8s.io", "v1", "selfsubjectreviews", "selfsubjectreview",
+       "SelfSubjectReview", false, {"create"}},
   };
   return kExtras;
 }
@@ -176,8 +178,7 @@ bool Discovery::Serve(const Request& req, Response* out) const {
     std::string accept = req.Header("accept");
     // Aggregated discovery only when the client lists it (v2) before plain JSON.
     size_t v2 = accept.find("g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
-    size_t v2b = accept.find("as=APIGroupDiscoveryList");
-    aggregated = v2 != std::string::npos || (v2b != std::string::npos && false);
+    aggregated = v2 != std::string::npos;
   }
   if (path == "/api") {
     out->status = 200;

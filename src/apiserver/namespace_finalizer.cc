@@ -1,6 +1,7 @@
 #include "apiserver/namespace_finalizer.h"
 
 #include "apiserver/rest/object_codec.h"
+#include "common/clock.h"
 #include "common/json.h"
 
 namespace berth::apiserver {
@@ -48,21 +49,65 @@ void NamespaceFinalizer::Run() {
       ns = queue_.front();
       queue_.pop_front();
     }
-    Finalize(ns);
+    if (!Finalize(ns)) {
+      // Objects with finalizers are still there: look again shortly.
+      std::unique_lock<std::mutex> l(mu_);
+      if (cv_.wait_for(l, std::chrono::seconds(1), [&] { return stop_; })) return;
+      queue_.push_back(ns);
+    }
   }
 }
 
-void NamespaceFinalizer::Finalize(const std::string& ns) {
-  // Delete contents. Pods are removed directly: graceful termination of
-  // their containers is the node agent's job once it exists.
+int NamespaceFinalizer::DeleteContents(const std::string& ns) {
+  int remaining = 0;
   for (const auto& t : registry_->All()) {
     if (!t->namespaced) continue;
     auto res = store_->List(ObjectPrefix(*t, ns), "", 0, 0);
-    if (!res.ok()) continue;
-    for (const auto& kv : res->kvs) store_->Delete(kv.key);
+    if (!res.ok()) {
+      ++remaining;
+      continue;
+    }
+    for (const auto& kv : res->kvs) {
+      auto o = DecodeStored(kv);
+      const json::value* fins = o.ok() ? GetPath(*o, {"metadata", "finalizers"}) : nullptr;
+      if (fins && fins->is_array() && !fins->as_array().empty()) {
+        // Like any delete of an object with finalizers: mark it and wait.
+        ++remaining;
+        if (!GetPath(*o, {"metadata", "deletionTimestamp"})) {
+          json::object& meta = (*o)["metadata"].as_object();
+          meta["deletionTimestamp"] = FormatRfc3339(SystemClock::Get().Now());
+          meta["deletionGracePeriodSeconds"] = 0;
+          store_->Update(kv.key, EncodeForStore(std::move(*o)), {kv.mod_revision});
+        }
+        continue;
+      }
+      // Pods are removed directly: stopping their containers gracefully is
+      // the node agent's job once it exists.
+      auto r = store_->Delete(kv.key, {kv.mod_revision});
+      if (!r.ok() && r.status().reason() != Reason::kNotFound) ++remaining;
+    }
   }
+  return remaining;
+}
+
+bool NamespaceFinalizer::Finalize(const std::string& ns) {
   auto nst = registry_->Find("", "v1", "namespaces");
-  if (nst) store_->Delete(ObjectKey(*nst, "", ns));
+  if (!nst) return true;
+  auto cur = store_->Get(ObjectKey(*nst, "", ns));
+  if (!cur.ok()) return cur.status().reason() == Reason::kNotFound;
+  if (DeleteContents(ns) > 0) return false;
+  // The namespace's own metadata.finalizers hold it until their owners let go.
+  auto obj = DecodeStored(*cur);
+  const json::value* fins = obj.ok() ? GetPath(*obj, {"metadata", "finalizers"}) : nullptr;
+  if (fins && fins->is_array() && !fins->as_array().empty()) return false;
+  // A create that passed its namespace check just before termination may
+  // still land; wait for in-flight requests, then sweep once more.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  if (DeleteContents(ns) > 0) return false;
+  store_->Delete(ObjectKey(*nst, "", ns));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  DeleteContents(ns);
+  return true;
 }
 
 }  // namespace berth::apiserver

@@ -1,5 +1,6 @@
 // NamespaceFinalizer: empties a namespace that is being deleted (every
-// namespaced object in it) and then removes the Namespace itself. One worker
+// namespaced object in it; objects with finalizers are marked and waited for)
+// and then removes the Namespace itself. One worker
 // thread; Enqueue is thread-safe and cheap.
 #pragma once
 
@@ -24,7 +25,10 @@ class NamespaceFinalizer {
 
  private:
   void Run();
-  void Finalize(const std::string& ns);
+  // True when the namespace is gone; false when objects with finalizers remain.
+  bool Finalize(const std::string& ns);
+  // Deletes what can go now; returns how many objects are still waiting.
+  int DeleteContents(const std::string& ns);
 
   store::Store* store_;
   const api::Registry* registry_;

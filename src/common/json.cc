@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <regex>
+#include <stdexcept>
 
 namespace berth {
 
@@ -126,7 +127,14 @@ json::value ScalarFromYaml(const YAML::Node& n) {
   return json::value(s);
 }
 
-json::value FromYaml(const YAML::Node& n, const std::string& path, std::vector<std::string>* dups) {
+// Aliases can make the node graph cyclic (`&a [*a]`) or exponentially large;
+// bound depth and size (the throw is caught in ParseYaml and becomes a 400).
+json::value FromYaml(const YAML::Node& n, const std::string& path, std::vector<std::string>* dups,
+                     int depth = 0, size_t* budget = nullptr) {
+  size_t local_budget = 1000000;
+  if (!budget) budget = &local_budget;
+  if (depth > 128) throw std::runtime_error("exceeded max depth of 128");
+  if ((*budget)-- == 0) throw std::runtime_error("document has too many nodes");
   switch (n.Type()) {
     case YAML::NodeType::Null:
       return nullptr;
@@ -136,7 +144,7 @@ json::value FromYaml(const YAML::Node& n, const std::string& path, std::vector<s
       json::array a;
       int idx = 0;
       for (const auto& item : n) {
-        a.push_back(FromYaml(item, path + "[" + std::to_string(idx++) + "]", dups));
+        a.push_back(FromYaml(item, path + "[" + std::to_string(idx++) + "]", dups, depth + 1, budget));
       }
       return a;
     }
@@ -146,7 +154,7 @@ json::value FromYaml(const YAML::Node& n, const std::string& path, std::vector<s
         std::string key = kv.first.Scalar();
         std::string child = path.empty() ? key : path + "." + key;
         if (o.contains(key) && dups) dups->push_back(child);
-        o[key] = FromYaml(kv.second, child, dups);
+        o[key] = FromYaml(kv.second, child, dups, depth + 1, budget);
       }
       return o;
     }

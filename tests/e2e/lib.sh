@@ -13,6 +13,7 @@ e2e_start_server() {
   E2E_DATA="$E2E_TMP/data"
   "$BERTH" server --data-dir "$E2E_DATA" --listen "127.0.0.1:$E2E_PORT" >"$E2E_TMP/server.log" 2>&1 &
   E2E_PID=$!
+  echo "$E2E_PID" >"$E2E_TMP/server.pid"
   for _ in $(seq 1 200); do
     [ -f "$E2E_DATA/kubeconfig" ] && break
     kill -0 "$E2E_PID" 2>/dev/null || { echo "server exited:"; cat "$E2E_TMP/server.log"; return 1; }
@@ -24,10 +25,15 @@ e2e_start_server() {
   E2E_TOKEN="$(cat "$E2E_DATA/pki/admin.token")"
 }
 
+# Tests run in subshells, so the live server's PID is kept in a file that
+# both the restart and the final cleanup read.
 e2e_restart_server() {
-  kill -9 "$E2E_PID" 2>/dev/null; wait "$E2E_PID" 2>/dev/null
+  local pid; pid="$(cat "$E2E_TMP/server.pid")"
+  kill -9 "$pid" 2>/dev/null
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
   "$BERTH" server --data-dir "$E2E_DATA" --listen "127.0.0.1:$E2E_PORT" >>"$E2E_TMP/server.log" 2>&1 &
   E2E_PID=$!
+  echo "$E2E_PID" >"$E2E_TMP/server.pid"
   for _ in $(seq 1 200); do
     curl -sk --max-time 1 "$E2E_URL/healthz" >/dev/null 2>&1 && return 0
     sleep 0.05
@@ -36,7 +42,12 @@ e2e_restart_server() {
 }
 
 e2e_cleanup() {
-  [ -n "${E2E_PID:-}" ] && kill "$E2E_PID" 2>/dev/null && wait "$E2E_PID" 2>/dev/null
+  local pid; pid="$(cat "$E2E_TMP/server.pid" 2>/dev/null)"
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    kill -9 "$pid" 2>/dev/null
+  fi
   if [ -n "${E2E_KEEP:-}" ]; then echo "kept $E2E_TMP"; else rm -rf "$E2E_TMP"; fi
 }
 

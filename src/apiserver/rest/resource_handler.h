@@ -75,7 +75,8 @@ class ResourceHandler {
   // An update on behalf of the scale subresource (manager from the request).
   StatusOr<json::object> UpdateForScale(const api::ResourceType& t, const json::object& old,
                                         int64_t old_rev, json::object obj, const Request& req);
-  Status CheckNamespaceWritable(const api::ResourceType& t, const std::string& ns);
+  Status CheckNamespaceWritable(const api::ResourceType& t, const std::string& ns,
+                                const std::string& name);
 
   store::Store* store_;
   const api::Registry* registry_;

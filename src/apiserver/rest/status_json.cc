@@ -4,13 +4,40 @@ namespace berth::apiserver {
 
 namespace json = boost::json;
 
+namespace {
+// Messages may echo client bytes; like Go's JSON encoder, replace invalid
+// UTF-8 with U+FFFD so the Status is always valid JSON text.
+std::string ValidUtf8(const std::string& in) {
+  std::string out;
+  out.reserve(in.size());
+  size_t i = 0;
+  while (i < in.size()) {
+    unsigned char c = static_cast<unsigned char>(in[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = n > 0 && i + n <= in.size();
+    for (size_t k = 1; ok && k < n; ++k) {
+      ok = (static_cast<unsigned char>(in[i + k]) >> 6) == 2;
+    }
+    if (ok && n == 2 && c < 0xC2) ok = false;  // overlong
+    if (ok) {
+      out.append(in, i, n);
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+}  // namespace
+
 json::object StatusToJson(const Status& s) {
   json::object o;
   o["kind"] = "Status";
   o["apiVersion"] = "v1";
   o["metadata"] = json::object();
   o["status"] = s.ok() ? "Success" : "Failure";
-  o["message"] = s.message();
+  o["message"] = ValidUtf8(s.message());
   o["reason"] = ReasonName(s.reason());
   const StatusDetails& d = s.details();
   if (!d.name.empty() || !d.kind.empty() || !d.causes.empty() || !d.group.empty()) {
@@ -24,7 +51,7 @@ json::object StatusToJson(const Status& s) {
       for (const Cause& c : d.causes) {
         json::object co;
         if (!c.type.empty()) co["reason"] = c.type;
-        co["message"] = c.message;
+        co["message"] = ValidUtf8(c.message);
         if (!c.field.empty()) co["field"] = c.field;
         causes.push_back(std::move(co));
       }

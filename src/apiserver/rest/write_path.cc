@@ -59,6 +59,20 @@ api::validation::NameRule NameRuleFor(const api::ResourceType& t) {
   return api::validation::NameRule::kDNS1123Subdomain;
 }
 
+// Empty label and annotation maps are not stored, as Go's omitempty drops them.
+void DropEmptyMetadataMaps(json::object& obj) {
+  auto* m = obj.if_contains("metadata");
+  if (!m || !m->is_object()) return;
+  for (const char* k : {"labels", "annotations", "finalizers", "ownerReferences"}) {
+    auto* v = m->as_object().if_contains(k);
+    if (!v) continue;
+    if (v->is_null() || (v->is_object() && v->as_object().empty()) ||
+        (v->is_array() && v->as_array().empty())) {
+      m->as_object().erase(k);
+    }
+  }
+}
+
 json::object WithoutVolatile(json::object o) {
   if (auto* m = o.if_contains("metadata"); m && m->is_object()) {
     m->as_object().erase("resourceVersion");
@@ -113,7 +127,8 @@ static Status CheckFields(const api::ResourceType& t, json::value& obj,
   return {};
 }
 
-Status ResourceHandler::CheckNamespaceWritable(const api::ResourceType& t, const std::string& ns) {
+Status ResourceHandler::CheckNamespaceWritable(const api::ResourceType& t, const std::string& ns,
+                                               const std::string& name) {
   if (!t.namespaced) return {};
   const api::ResourceType* nst = registry_->Find("", "v1", "namespaces").get();
   if (!nst) return {};
@@ -125,11 +140,13 @@ Status ResourceHandler::CheckNamespaceWritable(const api::ResourceType& t, const
   if (GetPath(*n, {"metadata", "deletionTimestamp"}) ||
       GetString(*n, {"status", "phase"}) == "Terminating") {
     StatusDetails d;
-    d.name = ns;
-    d.kind = "namespaces";
+    d.name = name;
+    d.kind = t.plural;
+    d.group = t.group;
     return Status(Reason::kForbidden,
-                  t.plural + " \"\" is forbidden: unable to create new content in namespace " +
-                      ns + " because it is being terminated",
+                  t.QualifiedResource() + " \"" + name +
+                      "\" is forbidden: unable to create new content in namespace " + ns +
+                      " because it is being terminated",
                   d);
   }
   return {};
@@ -174,6 +191,7 @@ StatusOr<json::object> ResourceHandler::DoCreate(const api::ResourceType& t, con
   obj["kind"] = t.kind;
   if (t.has_status) obj.erase("status");
   if (t.default_fn) t.default_fn(obj);
+  DropEmptyMetadataMaps(obj);
 
   std::vector<Cause> causes = api::validation::ValidateObjectMeta(
       obj["metadata"].as_object(), t.namespaced, NameRuleFor(t), true);
@@ -182,7 +200,8 @@ StatusOr<json::object> ResourceHandler::DoCreate(const api::ResourceType& t, con
     causes.insert(causes.end(), more.begin(), more.end());
   }
   if (!causes.empty()) return InvalidError(t.kind, t.group, name, std::move(causes));
-  BERTH_RETURN_IF_ERROR(CheckNamespaceWritable(t, GetString(obj, {"metadata", "namespace"})));
+  BERTH_RETURN_IF_ERROR(
+      CheckNamespaceWritable(t, GetString(obj, {"metadata", "namespace"}), name));
 
   if (!wc.managed_fields_done && t.schema) {
     json::value tracked = api::apply::TrackUpdate(nullptr, json::value(std::move(obj)), *t.schema,
@@ -272,7 +291,8 @@ StatusOr<json::object> ResourceHandler::DoUpdate(const api::ResourceType& t,
   result["apiVersion"] = t.ApiVersion();
   result["kind"] = t.kind;
   if (t.default_fn) t.default_fn(result);
-  if (t.generation_tracks_spec && subresource.empty() && SpecChanged(result, old)) {
+  DropEmptyMetadataMaps(result);
+  if (t.generation_tracks_spec && subresource != "status" && SpecChanged(result, old)) {
     result["metadata"].as_object()["generation"] = GetInt(old, {"metadata", "generation"}, 1) + 1;
   }
 
@@ -336,7 +356,7 @@ StatusOr<json::object> ResourceHandler::UpdateForScale(const api::ResourceType& 
   WriteContext wc;
   wc.manager = DefaultManager(req);
   wc.dry_run = req.Query("dryRun").value_or("") == "All";
-  return DoUpdate(t, old, old_rev, std::move(obj), wc, "");
+  return DoUpdate(t, old, old_rev, std::move(obj), wc, "scale");
 }
 
 Response ResourceHandler::Create(const RequestInfo& info, const api::ResourceType& t,

@@ -89,7 +89,7 @@ Y
 test_already_exists_is_409() {
   kubectl create configmap dup1
   expect_fail kubectl create configmap dup1
-  expect_contains "$OUT" 'Error from server (AlreadyExists): configmaps "dup1" already exists'
+  expect_contains "$OUT" 'configmaps "dup1" already exists'
   kubectl delete configmap dup1
 }
 
