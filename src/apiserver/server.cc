@@ -1,5 +1,6 @@
 #include "apiserver/server.h"
 
+#include <malloc.h>
 #include <sys/stat.h>
 
 #include <boost/asio/ssl/context.hpp>
@@ -114,6 +115,7 @@ Status Server::Start() {
     }
   }
   m.finalizer->ResumePending();
+  ScheduleMemoryTrim();
 
   m.api = std::make_unique<ApiServer>(&registry, m.resources.get(), m.authn.get(), m.authz.get());
   auto ssl = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server);
@@ -127,6 +129,16 @@ Status Server::Start() {
 
   // Only now, with the port answering, hand out the kubeconfig.
   return tls::WriteKubeconfig(m.opts.data_dir + "/kubeconfig", url(), m.pki);
+}
+
+// Large lists and watch bursts leave freed pages in malloc's arenas; hand
+// them back to the kernel every few seconds so RSS follows the live data.
+void Server::ScheduleMemoryTrim() {
+  TimerService* timers = impl_->timers.get();
+  timers->After(std::chrono::seconds(5), [this] {
+    malloc_trim(0);
+    if (impl_->timers) ScheduleMemoryTrim();
+  });
 }
 
 void Server::Stop() {

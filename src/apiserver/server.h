@@ -30,6 +30,7 @@ class Server {
   std::string url() const;
 
  private:
+  void ScheduleMemoryTrim();
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
