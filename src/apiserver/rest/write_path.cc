@@ -102,6 +102,28 @@ api::apply::ApplyOptions MakeApplyOptions(const api::ResourceType& t, const std:
   return o;
 }
 
+// Reads the per-request write options: fieldValidation, fieldManager, dryRun.
+template <typename WC>
+Status InitWriteContext(const Request& req, WC* wc) {
+  auto mode = ParseFieldValidation(req);
+  if (!mode.ok()) return mode.status();
+  wc->validation = *mode;
+  wc->manager = DefaultManager(req);
+  wc->dry_run = req.Query("dryRun").value_or("") == "All";
+  return {};
+}
+
+// The write options plus the request body, which must be a JSON/YAML/protobuf object.
+template <typename WC>
+StatusOr<json::value> DecodeWriteRequest(const api::ResourceType& t, const Request& req, WC* wc,
+                                         std::vector<std::string>* dups) {
+  BERTH_RETURN_IF_ERROR(InitWriteContext(req, wc));
+  auto body = DecodeBody(req, &t, dups);
+  if (!body.ok()) return body.status();
+  if (!body->is_object()) return BadRequest("the request body must be an object");
+  return body;
+}
+
 }  // namespace
 
 // Checks the decoded body against the kind's schema: type errors are 400;
@@ -362,15 +384,9 @@ StatusOr<json::object> ResourceHandler::UpdateForScale(const api::ResourceType& 
 Response ResourceHandler::Create(const RequestInfo& info, const api::ResourceType& t,
                                  const Request& req) {
   WriteContext wc;
-  auto mode = ParseFieldValidation(req);
-  if (!mode.ok()) return StatusResponse(mode.status());
-  wc.validation = *mode;
-  wc.manager = DefaultManager(req);
-  wc.dry_run = req.Query("dryRun").value_or("") == "All";
   std::vector<std::string> dups;
-  auto body = DecodeBody(req, &t, &dups);
+  auto body = DecodeWriteRequest(t, req, &wc, &dups);
   if (!body.ok()) return StatusResponse(body.status());
-  if (!body->is_object()) return StatusResponse(BadRequest("the request body must be an object"));
   std::string kind = GetString(*body, {"kind"});
   if (!kind.empty() && kind != t.kind) {
     return StatusResponse(BadRequest("the API version in the data (" +
@@ -394,15 +410,9 @@ Response ResourceHandler::Create(const RequestInfo& info, const api::ResourceTyp
 Response ResourceHandler::Update(const RequestInfo& info, const api::ResourceType& t,
                                  const Request& req) {
   WriteContext wc;
-  auto mode = ParseFieldValidation(req);
-  if (!mode.ok()) return StatusResponse(mode.status());
-  wc.validation = *mode;
-  wc.manager = DefaultManager(req);
-  wc.dry_run = req.Query("dryRun").value_or("") == "All";
   std::vector<std::string> dups;
-  auto body = DecodeBody(req, &t, &dups);
+  auto body = DecodeWriteRequest(t, req, &wc, &dups);
   if (!body.ok()) return StatusResponse(body.status());
-  if (!body->is_object()) return StatusResponse(BadRequest("the request body must be an object"));
   Status st = CheckFields(t, *body, dups, wc.validation, &wc.warnings);
   if (!st.ok()) return StatusResponse(st);
   int64_t rev = 0;
@@ -425,11 +435,8 @@ Response ResourceHandler::Update(const RequestInfo& info, const api::ResourceTyp
 Response ResourceHandler::Patch(const RequestInfo& info, const api::ResourceType& t,
                                 const Request& req) {
   WriteContext wc;
-  auto mode = ParseFieldValidation(req);
-  if (!mode.ok()) return StatusResponse(mode.status());
-  wc.validation = *mode;
-  wc.manager = DefaultManager(req);
-  wc.dry_run = req.Query("dryRun").value_or("") == "All";
+  Status setup = InitWriteContext(req, &wc);
+  if (!setup.ok()) return StatusResponse(setup);
   std::string ct = req.Header("content-type");
   ct = ct.substr(0, ct.find(';'));
   enum { kJson, kMerge, kStrategic, kApply } kind;
