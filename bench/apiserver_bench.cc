@@ -7,6 +7,7 @@
 //   * server RSS idle and with 10,000 stored pods
 // Usage: apiserver_bench path/to/berth [--pods N]
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -186,6 +187,7 @@ int main(int argc, char** argv) {
   }
   pid_t pid = fork();
   if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the bench
     std::string listen = "127.0.0.1:" + g_port;
     freopen((dir + "/server.log").c_str(), "w", stderr);
     execl(berth.c_str(), berth.c_str(), "server", "--data-dir", dir.c_str(), "--listen",
