@@ -1,6 +1,8 @@
 #include "apiserver/api_server.h"
 
 #include "api/openapi/openapi.h"
+#include "apiserver/nodes/node_credentials.h"
+#include "apiserver/nodes/node_proxy.h"
 #include "apiserver/rest/object_codec.h"
 #include "apiserver/rest/request_info.h"
 #include "apiserver/rest/status_json.h"
@@ -26,6 +28,7 @@ ApiServer::ApiServer(const api::Registry* registry, ResourceHandler* resources,
       discovery_(*registry) {}
 
 void ApiServer::Handle(Request req, std::shared_ptr<Responder> responder) {
+  if (join_ && req.path == nodes::kJoinPath) return responder->Send(join_(req));
   auth::RequestCredentials creds;
   creds.authorization = req.Header("authorization");
   if (req.peer.verified) {
@@ -83,6 +86,9 @@ void ApiServer::Handle(Request req, std::shared_ptr<Responder> responder) {
         {"status", json::object{{"userInfo", json::object{{"username", user->name},
                                                           {"groups", std::move(groups)}}}}}});
     return responder->Send(std::move(r));
+  }
+  if (node_proxy_ && info.group.empty() && info.resource == "pods" && info.subresource == "log") {
+    return node_proxy_->ServeLogs(info, req, std::move(responder));
   }
   api::ResourceTypePtr t = registry_->Find(info.group, info.version, info.resource);
   if (!t) return responder->Send(NotFoundResponse());

@@ -4,6 +4,8 @@
 // ResourceHandler. Thread-safe; runs on the HTTP worker pool.
 #pragma once
 
+#include <functional>
+
 #include <memory>
 #include <string>
 
@@ -15,6 +17,9 @@
 #include "apiserver/rest/resource_handler.h"
 
 namespace berth::apiserver {
+namespace nodes {
+class NodeProxy;
+}
 
 constexpr const char* kGitVersion = "v1.32.5-berth";
 
@@ -25,6 +30,11 @@ class ApiServer : public HttpHandler {
 
   void Handle(Request req, std::shared_ptr<Responder> responder) override;
 
+  // Pod subresources served by the pod's node (logs). Optional; set before serving.
+  void SetNodeProxy(nodes::NodeProxy* proxy) { node_proxy_ = proxy; }
+  // POST /berth/v1/join, answered before authentication (the handler checks the join token).
+  void SetJoinHandler(std::function<Response(const Request&)> handler) { join_ = std::move(handler); }
+
  private:
   bool ServeNonResource(const Request& req, const auth::UserInfo& user, Response* out);
   Response AccessReview(const Request& req, const auth::UserInfo& user, const std::string& kind);
@@ -34,6 +44,8 @@ class ApiServer : public HttpHandler {
   const auth::Authenticator* authn_;
   const auth::Authorizer* authz_;
   Discovery discovery_;
+  nodes::NodeProxy* node_proxy_ = nullptr;
+  std::function<Response(const Request&)> join_;
 };
 
 }  // namespace berth::apiserver

@@ -1,6 +1,7 @@
 #include "apiserver/server.h"
 
 #include <malloc.h>
+#include <openssl/crypto.h>
 #include <sys/stat.h>
 
 #include <boost/asio/ssl/context.hpp>
@@ -10,6 +11,8 @@
 #include "api/protobuf/protobuf_body.h"
 #include "apiserver/rest/object_codec.h"
 #include "apiserver/api_server.h"
+#include "apiserver/nodes/node_proxy.h"
+#include "apiserver/rest/status_json.h"
 #include "apiserver/http/server.h"
 #include "apiserver/namespace_finalizer.h"
 #include "apiserver/rest/resource_handler.h"
@@ -32,6 +35,8 @@ struct Server::Impl {
   std::unique_ptr<ResourceHandler> resources;
   std::unique_ptr<NamespaceFinalizer> finalizer;
   std::unique_ptr<ApiServer> api;
+  std::unique_ptr<nodes::NodeProxy> node_proxy;
+  std::string join_token;
   std::unique_ptr<HttpServer> http;
   std::string host;
 };
@@ -90,7 +95,10 @@ Status Server::Start() {
   authns.push_back(auth::TokenAuthenticator::ForAdminToken(m.pki.admin_token));
   authns.push_back(std::make_unique<auth::CertAuthenticator>());
   m.authn = std::make_unique<auth::UnionAuthenticator>(std::move(authns));
-  m.authz = std::make_unique<auth::AlwaysAllowForMastersAuthorizer>();
+  m.authz = std::make_unique<auth::NodeAuthorizer>();
+  auto join_token = nodes::LoadOrCreateJoinToken(m.pki.dir);
+  if (!join_token.ok()) return join_token.status();
+  m.join_token = *join_token;
 
   const api::Registry& registry = api::BuiltinRegistry();
   protobuf_decoder = [&registry](const std::string& body, const api::ResourceType*) {
@@ -118,6 +126,9 @@ Status Server::Start() {
   ScheduleMemoryTrim();
 
   m.api = std::make_unique<ApiServer>(&registry, m.resources.get(), m.authn.get(), m.authz.get());
+  m.node_proxy = std::make_unique<nodes::NodeProxy>(m.resources.get(), &registry, &m.pki);
+  m.api->SetNodeProxy(m.node_proxy.get());
+  m.api->SetJoinHandler([this](const Request& req) { return Join(req); });
   auto ssl = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server);
   BERTH_RETURN_IF_ERROR(tls::ConfigureServerTls(*ssl, m.pki));
   HttpServer::Options ho;
@@ -129,6 +140,35 @@ Status Server::Start() {
 
   // Only now, with the port answering, hand out the kubeconfig.
   return tls::WriteKubeconfig(m.opts.data_dir + "/kubeconfig", url(), m.pki);
+}
+
+StatusOr<nodes::NodeCredentials> Server::IssueNodeCredentials(
+    const std::string& node_name, const std::vector<std::string>& addresses) {
+  return nodes::IssueNodeCredentials(impl_->pki, node_name, addresses);
+}
+
+// POST /berth/v1/join: the join token buys a node identity (see nodes/node_credentials.h).
+Response Server::Join(const Request& req) {
+  if (req.method != "POST")
+    return StatusResponse(Status(Reason::kMethodNotAllowed, "join takes POST"));
+  auto token = auth::ParseBearerToken(req.Header("authorization"));
+  const std::string& want = impl_->join_token;
+  bool ok = token && token->size() == want.size() &&
+            CRYPTO_memcmp(token->data(), want.data(), want.size()) == 0;
+  if (!ok) return StatusResponse(auth::UnauthorizedStatus());
+  auto body = ParseJson(req.body);
+  if (!body.ok() || !body->is_object()) return StatusResponse(BadRequest("join: body must be a JSON object"));
+  std::string name = GetString(body->as_object(), {"nodeName"});
+  if (name.empty() || name.size() > 253) return StatusResponse(BadRequest("join: nodeName is required"));
+  std::vector<std::string> addrs;
+  if (const auto* a = GetPath(*body, {"addresses"}); a && a->is_array())
+    for (const auto& v : a->as_array())
+      if (v.is_string()) addrs.emplace_back(v.as_string());
+  auto creds = IssueNodeCredentials(name, addrs);
+  if (!creds.ok()) return StatusResponse(creds.status());
+  Response r;
+  r.body = json::serialize(nodes::CredentialsToJson(*creds));
+  return r;
 }
 
 // Large lists and watch bursts leave freed pages in malloc's arenas; hand

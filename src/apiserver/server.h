@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "apiserver/http/request.h"
+#include "apiserver/nodes/node_credentials.h"
 #include "common/status.h"
 
 namespace berth::apiserver {
@@ -28,9 +30,14 @@ class Server {
   void Stop();
   uint16_t port() const;
   std::string url() const;
+  // Credentials for a node, as the join endpoint issues them (used by `berth up` for its own
+  // agent, which needs no join token). Valid after Start().
+  StatusOr<nodes::NodeCredentials> IssueNodeCredentials(const std::string& node_name,
+                                                        const std::vector<std::string>& addresses);
 
  private:
   void ScheduleMemoryTrim();
+  Response Join(const Request& req);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

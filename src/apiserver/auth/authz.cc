@@ -16,6 +16,36 @@ Decision AlwaysAllowForMastersAuthorizer::Authorize(const UserInfo& user,
                      " are authorized until RBAC is enabled"};
 }
 
+Decision NodeAuthorizer::Authorize(const UserInfo& user, const Attributes& attrs) const {
+  if (user.InGroup(kSystemMastersGroup)) return {true, "user is in group system:masters"};
+  if (!user.InGroup("system:nodes") || user.name.rfind("system:node:", 0) != 0) {
+    return {false, "only members of system:masters and system:nodes are authorized until RBAC "
+                   "is enabled"};
+  }
+  if (!attrs.resource_request) return {attrs.verb == "get", "nodes may read non-resource paths"};
+  const std::string& r = attrs.resource;
+  const std::string& v = attrs.verb;
+  bool read = v == "get" || v == "list" || v == "watch";
+  bool write = v == "create" || v == "update" || v == "patch";
+  if (attrs.api_group.empty()) {
+    if (read && (r == "pods" || r == "nodes" || r == "services" || r == "endpoints" ||
+                 r == "configmaps" || r == "secrets" || r == "namespaces" ||
+                 r == "serviceaccounts" || r == "persistentvolumeclaims"))
+      return {true, "node read access"};
+    if (r == "nodes" && (write || v == "delete")) return {true, "nodes manage Node objects"};
+    if (r == "pods" && (attrs.subresource == "status" && write)) return {true, "pod status"};
+    if (r == "pods" && v == "delete" && attrs.subresource.empty()) return {true, "pod deletion"};
+    if (r == "pods" && v == "create" && attrs.subresource == "eviction") return {true, "eviction"};
+    if (r == "events" && (write || read)) return {true, "events"};
+  }
+  if (attrs.api_group == "coordination.k8s.io" && r == "leases" &&
+      attrs.namespace_ == "kube-node-lease" && (read || write || v == "delete"))
+    return {true, "node lease"};
+  if (attrs.api_group == "discovery.k8s.io" && read) return {true, "endpointslices"};
+  if (attrs.api_group == "events.k8s.io" && (read || write)) return {true, "events"};
+  return {false, "nodes may not " + v + " " + r};
+}
+
 std::string DenialDescription(const UserInfo& user, const Attributes& attrs) {
   std::string who = "User " + Quote(user.name) + " cannot " + attrs.verb;
   if (!attrs.resource_request) return who + " path " + Quote(attrs.path);

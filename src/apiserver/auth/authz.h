@@ -48,6 +48,15 @@ class AlwaysAllowForMastersAuthorizer : public Authorizer {
   Decision Authorize(const UserInfo& user, const Attributes& attrs) const override;
 };
 
+// Everything for system:masters; for nodes (user system:node:<name>, group system:nodes) what an
+// agent needs: read pods, configmaps, secrets, services, endpoints; write Nodes, pod status, events
+// and leases in kube-node-lease. (RBAC's Node authorizer restricts this further per node; berth
+// does not yet.)
+class NodeAuthorizer : public Authorizer {
+ public:
+  Decision Authorize(const UserInfo& user, const Attributes& attrs) const override;
+};
+
 // "User \"bob\" cannot list resource \"pods\" in API group \"\" in the
 // namespace \"default\"" (or "... at the cluster scope", or "cannot get path
 // \"/metrics\"").

@@ -1,0 +1,172 @@
+#include "agent/pod_manager.h"
+
+#include <set>
+
+namespace berth::agent {
+
+PodManager::PodManager(AgentContext* ctx) : ctx_(ctx) {}
+
+PodManager::~PodManager() { Stop(); }
+
+void PodManager::Start() { thread_ = std::thread([this] { Loop(); }); }
+
+void PodManager::Stop() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+  std::map<std::string, std::unique_ptr<PodWorker>> workers;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    workers.swap(workers_);
+  }
+  workers.clear();  // joins every worker
+}
+
+size_t PodManager::WorkerCount() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return workers_.size();
+}
+
+void PodManager::OnContainerExit(const std::string& container_id) {
+  // Container ids start with the first 12 hex digits of the pod uid.
+  std::string prefix = container_id.substr(0, container_id.find('-'));
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [uid, w] : workers_) {
+    std::string compact;
+    for (char c : uid)
+      if (c != '-' && compact.size() < prefix.size()) compact += c;
+    if (compact == prefix) w->Wake();
+  }
+}
+
+void PodManager::Upsert(json::object pod) {
+  std::string uid = GetString(pod, {"metadata", "uid"});
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = workers_.find(uid);
+  if (it == workers_.end()) {
+    workers_[uid] = std::make_unique<PodWorker>(ctx_, std::move(pod));
+  } else {
+    it->second->Update(std::move(pod));
+  }
+}
+
+void PodManager::Remove(const std::string& uid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = workers_.find(uid);
+  if (it != workers_.end()) it->second->Delete();
+}
+
+void PodManager::Reap() {
+  std::vector<std::unique_ptr<PodWorker>> done;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = workers_.begin(); it != workers_.end();) {
+      if (it->second->Done()) {
+        done.push_back(std::move(it->second));
+        it = workers_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  done.clear();
+}
+
+void PodManager::CollectLeftovers() {
+  std::set<std::string> live;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [uid, w] : workers_) live.insert(uid);
+  }
+  auto sandboxes = ctx_->runtime->ListSandboxes();
+  if (sandboxes.ok()) {
+    for (const auto& s : *sandboxes) {
+      if (live.count(s.id)) continue;
+      fprintf(stderr, "agent: removing leftover sandbox %s\n", s.id.c_str());
+      (void)ctx_->runtime->RemoveSandbox(s.id);
+    }
+  }
+  auto containers = ctx_->runtime->ListContainers();
+  if (containers.ok())
+    for (const auto& c : *containers)
+      if (!live.count(c.sandbox_id)) (void)ctx_->runtime->RemoveContainer(c.id);
+  if (ctx_->network) {
+    auto nets = ctx_->network->List();
+    if (nets.ok())
+      for (const auto& id : *nets)
+        if (!live.count(id)) (void)ctx_->network->Remove(id);
+  }
+}
+
+Status PodManager::ListAndWatch() {
+  std::string selector = client::QueryEscape("spec.nodeName=" + ctx_->node_name);
+  auto list = ctx_->api->Get("/api/v1/pods?fieldSelector=" + selector);
+  if (!list.ok()) return list.status();
+  std::set<std::string> seen;
+  if (const auto* items = GetPath(*list, {"items"}); items && items->is_array()) {
+    for (const auto& item : items->as_array()) {
+      if (!item.is_object()) continue;
+      json::object pod = item.as_object();
+      pod["apiVersion"] = "v1";
+      pod["kind"] = "Pod";
+      seen.insert(GetString(pod, {"metadata", "uid"}));
+      Upsert(std::move(pod));
+    }
+  }
+  // Workers for pods that disappeared while we were not watching.
+  {
+    std::vector<std::string> gone;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const auto& [uid, w] : workers_)
+        if (!seen.count(uid)) gone.push_back(uid);
+    }
+    for (const auto& uid : gone) Remove(uid);
+  }
+  if (!synced_.exchange(true)) CollectLeftovers();
+  std::string rv = GetString(*list, {"metadata", "resourceVersion"});
+  while (!stop_) {
+    std::string path = "/api/v1/pods?watch=true&allowWatchBookmarks=true&timeoutSeconds=300"
+                       "&fieldSelector=" + selector + "&resourceVersion=" + rv;
+    Status s = ctx_->api->Watch(
+        path,
+        [&](const std::string& type, json::value& obj) {
+          Reap();
+          if (!obj.is_object()) return true;
+          std::string new_rv = GetString(obj.as_object(), {"metadata", "resourceVersion"});
+          if (!new_rv.empty()) rv = new_rv;
+          if (type == "ERROR") return false;
+          if (type == "BOOKMARK") return true;
+          if (type == "DELETED") Remove(GetString(obj.as_object(), {"metadata", "uid"}));
+          else Upsert(obj.as_object());
+          return true;
+        },
+        &stop_);
+    if (!s.ok()) return s;
+    // An ERROR event (e.g. 410 Expired) ends the watch: re-list.
+    auto check = ctx_->api->Get("/api/v1/pods?limit=1&resourceVersion=" + rv +
+                                "&fieldSelector=" + selector);
+    if (!check.ok()) return check.status();
+    Reap();
+  }
+  return Status::Ok();
+}
+
+void PodManager::Loop() {
+  std::chrono::milliseconds delay(200);
+  while (!stop_) {
+    Status s = ListAndWatch();
+    if (stop_) break;
+    if (!s.ok()) {
+      fprintf(stderr, "agent: pod watch: %s (retrying in %lld ms)\n", s.ToString().c_str(),
+              static_cast<long long>(delay.count()));
+      for (int i = 0; i < delay.count() / 50 && !stop_; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+    } else {
+      delay = std::chrono::milliseconds(200);
+    }
+    Reap();
+  }
+}
+
+}  // namespace berth::agent

@@ -1,0 +1,40 @@
+// NodeProxy: serves pod subresources that live on the pod's node (`pods/log`) by forwarding them
+// to that node's agent over HTTPS (address: the Node's InternalIP and
+// status.daemonEndpoints.kubeletEndpoint.Port), authenticated with the API server's admin client
+// certificate. The agent's serving certificate is verified against the cluster CA.
+//
+// Thread-safety: Serve* may run concurrently on worker threads.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "api/resource.h"
+#include "apiserver/http/request.h"
+#include "apiserver/rest/request_info.h"
+#include "apiserver/tls/pki.h"
+#include "client/api_client.h"
+
+namespace berth::apiserver {
+class ResourceHandler;
+}
+
+namespace berth::apiserver::nodes {
+
+class NodeProxy {
+ public:
+  NodeProxy(ResourceHandler* resources, const api::Registry* registry, const tls::Pki* pki);
+  // GET /api/v1/namespaces/<ns>/pods/<name>/log
+  void ServeLogs(const RequestInfo& info, const Request& req, std::shared_ptr<Responder> responder);
+
+ private:
+  client::ApiClient* ClientFor(const std::string& host, int port);
+  ResourceHandler* resources_;
+  const api::Registry* registry_;
+  const tls::Pki* pki_;
+  std::mutex mu_;
+  std::map<std::string, std::unique_ptr<client::ApiClient>> clients_;
+};
+
+}  // namespace berth::apiserver::nodes
