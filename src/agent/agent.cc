@@ -3,7 +3,9 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 #include <fstream>
 #include <sstream>
 
@@ -28,8 +30,9 @@ struct Agent::Impl {
   std::unique_ptr<StreamServer> streams;
   std::unique_ptr<NodeStatusReporter> node;
   std::unique_ptr<PodManager> pods;
-  std::mutex exit_mu;
-  PodManager* exit_target = nullptr;
+  // The fake runtime only moves when ticked: a thread delivers its scripted exits.
+  std::thread fake_ticker;
+  std::atomic<bool> stop_ticker{false};
 };
 
 std::string ClusterDnsAddress(const std::string& service_cidr) {
@@ -163,6 +166,15 @@ Status Agent::Start() {
     }
   }
   m.runtime = MakeRuntime(o);
+  if (fake) {
+    auto* fr = static_cast<runtime::FakeRuntime*>(m.runtime.get());
+    m.fake_ticker = std::thread([&m, fr] {
+      while (!m.stop_ticker) {
+        fr->Tick();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
+  }
   m.ctx.api = m.api.get();
   m.ctx.runtime = m.runtime.get();
   m.ctx.network = m.network.get();
@@ -206,6 +218,8 @@ void Agent::Stop() {
   if (m.pods) m.pods->Stop();
   if (m.node) m.node->Stop();
   if (m.streams) m.streams->Stop();
+  m.stop_ticker = true;
+  if (m.fake_ticker.joinable()) m.fake_ticker.join();
   m.pods.reset();
   m.node.reset();
   m.streams.reset();

@@ -53,6 +53,7 @@ Status ReadContainerLog(const std::string& path, const LogOptions& options,
   files.push_back(path);
 
   std::deque<std::string> tail;
+  std::string tail_line;
   int64_t written = 0;
   bool limit_hit = false;
   auto emit = [&](const std::string& s) -> bool {
@@ -84,7 +85,11 @@ Status ReadContainerLog(const std::string& path, const LogOptions& options,
       if (!ParseLine(line, &e) || !accept(e)) continue;
       std::string r = Render(e, options.timestamps);
       if (options.tail_lines) {
-        tail.push_back(r);
+        // A partial entry and its continuation are one line for --tail.
+        tail_line += r;
+        if (e.partial) continue;
+        tail.push_back(std::move(tail_line));
+        tail_line.clear();
         if (static_cast<int64_t>(tail.size()) > *options.tail_lines) tail.pop_front();
       } else if (!emit(r)) {
         return Status::Ok();
@@ -95,6 +100,7 @@ Status ReadContainerLog(const std::string& path, const LogOptions& options,
       current = std::move(f);
     }
   }
+  if (!tail_line.empty()) tail.push_back(tail_line);
   for (const auto& r : tail)
     if (!emit(r)) return Status::Ok();
   if (!options.follow || limit_hit) return Status::Ok();

@@ -440,6 +440,7 @@ void PodWorker::StartContainer(const json::object& pod, const json::object& spec
   rs.log_path = ContainerLogPath(ctx_->data_dir, namespace_, name_, uid_, c.name, attempt);
   if (const auto* tty = spec.if_contains("tty"); tty && tty->is_bool()) rs.tty = tty->as_bool();
   if (const auto* si = spec.if_contains("stdin"); si && si->is_bool()) rs.stdin_open = si->as_bool();
+  if (rs.args.empty() && ctx_->fake_runtime) rs.args = {"fake"};
   if (rs.args.empty()) {
     c.waiting_reason = "CreateContainerError";
     c.waiting_message = "no command specified";
@@ -462,6 +463,7 @@ void PodWorker::StartContainer(const json::object& pod, const json::object& spec
   c.attempt = attempt;
   c.id = rs.id;
   c.current.reset();
+  c.restart_armed = false;
   c.started = false;
   c.ready = false;
   c.post_start_done = false;
@@ -669,13 +671,36 @@ std::chrono::steady_clock::time_point PodWorker::Sync(const json::object& pod, b
     return now + Ms(config ? 5000 : 2000);
   }
 
-  auto backoff_for = [&](ContainerRecord& c) {
-    // Reset after the container ran for 10 minutes without trouble.
-    if (c.current && c.current->finished_at - c.current->started_at > std::chrono::minutes(10))
-      c.backoff = Ms(0);
-    c.backoff = c.backoff.count() == 0 ? ctx_->backoff_initial
-                                       : std::min(c.backoff * 2, ctx_->backoff_max);
-    c.backoff_until = SteadyClock::now() + c.backoff;
+  // Restart back-off as the kubelet does it: the first restart is immediate, then 10 s, 20 s,
+  // 40 s ... capped at 5 min; a container that ran 10 minutes without trouble starts over.
+  // Returns true when the container may be started now.
+  auto ready_to_restart = [&](ContainerRecord& c) -> bool {
+    if (!c.restart_armed) {
+      c.restart_armed = true;
+      if (c.current && c.current->finished_at - c.current->started_at > std::chrono::minutes(10))
+        c.crashes = 0;
+      c.crashes++;
+      if (c.crashes == 1) {
+        c.backoff = Ms(0);
+      } else {
+        c.backoff = c.crashes == 2 ? ctx_->backoff_initial
+                                   : std::min(c.backoff * 2, ctx_->backoff_max);
+      }
+      c.backoff_until = SteadyClock::now() + c.backoff;
+      if (c.backoff.count() > 0) {
+        c.waiting_reason = "CrashLoopBackOff";
+        c.waiting_message = "back-off " + std::to_string(c.backoff.count() / 1000) +
+                            "s restarting failed container=" + c.name + " pod=" + name_ + "_" +
+                            namespace_ + "(" + uid_ + ")";
+        Event("Warning", "BackOff", "Back-off restarting failed container " + c.name +
+              " in pod " + name_ + "_" + namespace_ + "(" + uid_ + ")", c.name);
+      }
+    }
+    if (SteadyClock::now() < c.backoff_until) {
+      wake = std::min(wake, c.backoff_until);
+      return false;
+    }
+    return true;
   };
   bool exited = false;
   auto is_exited = [](const ContainerRecord& c) {
@@ -704,19 +729,7 @@ std::chrono::steady_clock::time_point PodWorker::Sync(const json::object& pod, b
           exited = true;
           break;
         }
-        if (c.backoff_until == SteadyClock::time_point{} || c.waiting_reason.empty()) {
-          backoff_for(c);
-          c.waiting_reason = "CrashLoopBackOff";
-          c.waiting_message = "back-off " + std::to_string(c.backoff.count() / 1000) +
-                              "s restarting failed container=" + name + " pod=" + name_ + "_" +
-                              namespace_ + "(" + uid_ + ")";
-          Event("Warning", "BackOff", "Back-off restarting failed container " + name + " in pod " +
-                name_ + "_" + namespace_ + "(" + uid_ + ")", name);
-        }
-        if (SteadyClock::now() < c.backoff_until) {
-          wake = std::min(wake, c.backoff_until);
-          break;
-        }
+        if (!ready_to_restart(c)) break;
       }
       StartContainer(pod, cs, c);
       if (!c.waiting_reason.empty()) wake = std::min(wake, std::max(c.backoff_until, now + Ms(500)));
@@ -741,19 +754,7 @@ std::chrono::steady_clock::time_point PodWorker::Sync(const json::object& pod, b
                          (restart_policy == "OnFailure" && c.current->exit_code != 0);
           c.ready = false;
           if (!restart) continue;
-          if (c.waiting_reason != "CrashLoopBackOff" || c.backoff_until == SteadyClock::time_point{}) {
-            backoff_for(c);
-            c.waiting_reason = "CrashLoopBackOff";
-            c.waiting_message = "back-off " + std::to_string(c.backoff.count() / 1000) +
-                                "s restarting failed container=" + name + " pod=" + name_ + "_" +
-                                namespace_ + "(" + uid_ + ")";
-            Event("Warning", "BackOff", "Back-off restarting failed container " + name +
-                  " in pod " + name_ + "_" + namespace_ + "(" + uid_ + ")", name);
-          }
-          if (SteadyClock::now() < c.backoff_until) {
-            wake = std::min(wake, c.backoff_until);
-            continue;
-          }
+          if (!ready_to_restart(c)) continue;
         }
         StartContainer(pod, cspec, c);
         if (!c.waiting_reason.empty()) {

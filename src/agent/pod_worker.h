@@ -79,6 +79,8 @@ class PodWorker {
     std::string waiting_message;
     std::chrono::steady_clock::time_point backoff_until{};
     std::chrono::milliseconds backoff{0};
+    int crashes = 0;             // exits that led to a restart, for the back-off delay
+    bool restart_armed = false;  // the current exit's back-off was already computed
     bool post_start_done = false;
     ProbeState startup, liveness, readiness;
     bool started = false;

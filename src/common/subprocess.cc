@@ -42,6 +42,8 @@ StatusOr<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv,
   posix_spawn_file_actions_adddup2(&actions, in.fds[0], 0);
   posix_spawn_file_actions_adddup2(&actions, out.fds[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err.fds[1], 2);
+  // Close everything else: not every library sets O_CLOEXEC (Asio's sockets do not).
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t none;

@@ -2,8 +2,7 @@
 // shell string — and collect its output.
 //
 // Thread-safety: any thread may call Run concurrently. Children are spawned with posix_spawn
-// (no code runs between fork and exec), with every fd except 0/1/2 closed (O_CLOEXEC is assumed
-// for the rest of the process's fds).
+// (no code runs between fork and exec), with every fd except 0/1/2 closed in the child.
 #pragma once
 
 #include <chrono>

@@ -43,6 +43,9 @@ StatusOr<pid_t> SpawnProcess(const std::vector<std::string>& argv, const SpawnOp
   posix_spawn_file_actions_init(&actions);
   for (size_t i = 0; i < sources.size(); ++i)
     posix_spawn_file_actions_adddup2(&actions, sources[i].get(), static_cast<int>(i));
+  // Not every library opens its fds with O_CLOEXEC (Asio's listening sockets do not): a shim
+  // that inherited the API server's socket would keep its port busy after the agent dies.
+  posix_spawn_file_actions_addclosefrom_np(&actions, static_cast<int>(sources.size()));
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t none;

@@ -15,7 +15,7 @@ namespace berth::runtime {
 
 struct SpawnOptions {
   // Child fd i (0, 1, 2, 3, ...) becomes a dup of fds[i]; -1 opens /dev/null there. Every other fd
-  // is closed in the child (the process is assumed to open fds with O_CLOEXEC).
+  // is closed in the child (close-from, so fds without O_CLOEXEC do not leak either).
   std::vector<int> fds = {-1, -1, -1};
   bool new_session = false;  // setsid(): survives signals to the caller's process group
   std::vector<std::string> env;  // empty = inherit

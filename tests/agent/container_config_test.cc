@@ -9,9 +9,9 @@ json::object Obj(const char* text) { return ParseJson(text)->as_object(); }
 
 StatusOr<json::value> Lookup(const std::string& resource, const std::string& name) {
   if (resource == "configmaps" && name == "cfg")
-    return ParseJson(R"({"metadata":{"namespace":"ns"},"data":{"A":"1","B":"two"}})");
+    return ParseJson(R"j({"metadata":{"namespace":"ns"},"data":{"A":"1","B":"two"}})j");
   if (resource == "secrets" && name == "sec")
-    return ParseJson(R"({"metadata":{"namespace":"ns"},"data":{"pw":"aHVudGVyMg=="}})");
+    return ParseJson(R"j({"metadata":{"namespace":"ns"},"data":{"pw":"aHVudGVyMg=="}})j");
   return Status(Reason::kNotFound, "not found");
 }
 
@@ -20,19 +20,19 @@ TEST(ResolveArgs, KubernetesCommandAndArgsRules) {
   img.entrypoint = {"/entry"};
   img.cmd = {"default"};
   EXPECT_EQ(ResolveArgs(Obj("{}"), img, {}), (std::vector<std::string>{"/entry", "default"}));
-  EXPECT_EQ(ResolveArgs(Obj(R"({"args":["x"]})"), img, {}),
+  EXPECT_EQ(ResolveArgs(Obj(R"j({"args":["x"]})j"), img, {}),
             (std::vector<std::string>{"/entry", "x"}));
-  EXPECT_EQ(ResolveArgs(Obj(R"({"command":["sh"]})"), img, {}), (std::vector<std::string>{"sh"}));
-  EXPECT_EQ(ResolveArgs(Obj(R"({"command":["echo","$(A)","$$(A)","$(NOPE)"]})"), img, {"A=1"}),
+  EXPECT_EQ(ResolveArgs(Obj(R"j({"command":["sh"]})j"), img, {}), (std::vector<std::string>{"sh"}));
+  EXPECT_EQ(ResolveArgs(Obj(R"j({"command":["echo","$(A)","$$(A)","$(NOPE)"]})j"), img, {"A=1"}),
             (std::vector<std::string>{"echo", "1", "$(A)", "$(NOPE)"}));
 }
 
 TEST(ResolveEnv, SourcesAndPrecedence) {
   image::ImageConfig img;
   img.env = {"PATH=/bin", "A=image"};
-  json::object pod = Obj(R"({"metadata":{"name":"p","namespace":"ns","labels":{"app":"web"}},
-                              "spec":{"nodeName":"n1"}})");
-  json::object c = Obj(R"({"name":"c",
+  json::object pod = Obj(R"j({"metadata":{"name":"p","namespace":"ns","labels":{"app":"web"}},
+                              "spec":{"nodeName":"n1"}})j");
+  json::object c = Obj(R"j({"name":"c",
     "envFrom":[{"configMapRef":{"name":"cfg"},"prefix":"CM_"}],
     "env":[{"name":"A","value":"mine"},
            {"name":"REF","value":"$(A)-$(PATH)"},
@@ -41,7 +41,7 @@ TEST(ResolveEnv, SourcesAndPrecedence) {
            {"name":"APP","valueFrom":{"fieldRef":{"fieldPath":"metadata.labels['app']"}}},
            {"name":"IP","valueFrom":{"fieldRef":{"fieldPath":"status.podIP"}}},
            {"name":"OPT","valueFrom":{"configMapKeyRef":{"name":"missing","key":"k","optional":true}}}],
-    "resources":{"limits":{"memory":"64Mi"}}})");
+    "resources":{"limits":{"memory":"64Mi"}}})j");
   auto env = ResolveEnv(pod, c, img, Lookup, "10.1.0.5", "127.0.0.1");
   ASSERT_TRUE(env.ok()) << env.status().ToString();
   auto has = [&](const std::string& kv) {
@@ -60,22 +60,22 @@ TEST(ResolveEnv, SourcesAndPrecedence) {
 }
 
 TEST(ResolveEnv, MissingConfigMapIsAClearError) {
-  json::object pod = Obj(R"({"metadata":{"name":"p","namespace":"ns"},"spec":{}})");
-  json::object c = Obj(R"({"name":"c","env":[{"name":"X","valueFrom":{"configMapKeyRef":{"name":"nope","key":"k"}}}]})");
+  json::object pod = Obj(R"j({"metadata":{"name":"p","namespace":"ns"},"spec":{}})j");
+  json::object c = Obj(R"j({"name":"c","env":[{"name":"X","valueFrom":{"configMapKeyRef":{"name":"nope","key":"k"}}}]})j");
   auto env = ResolveEnv(pod, c, {}, Lookup, "", "");
   ASSERT_FALSE(env.ok());
   EXPECT_EQ(env.status().message(), "configmap \"nope\" not found");
 }
 
 TEST(ResourceFieldValue, RoundsUpWithDivisor) {
-  json::object c = Obj(R"({"resources":{"limits":{"cpu":"250m","memory":"64Mi"}}})");
+  json::object c = Obj(R"j({"resources":{"limits":{"cpu":"250m","memory":"64Mi"}}})j");
   EXPECT_EQ(*ResourceFieldValue(c, "limits.cpu", "", 2000, 0), "1");
   EXPECT_EQ(*ResourceFieldValue(c, "limits.cpu", "1m", 2000, 0), "250");
   EXPECT_EQ(*ResourceFieldValue(c, "limits.memory", "1Mi", 0, 0), "64");
 }
 
 TEST(ResolveResources, CgroupSettingsFromQuantities) {
-  auto r = ResolveResources(Obj(R"({"resources":{"requests":{"cpu":"500m"},"limits":{"cpu":"1","memory":"128Mi"}}})"));
+  auto r = ResolveResources(Obj(R"j({"resources":{"requests":{"cpu":"500m"},"limits":{"cpu":"1","memory":"128Mi"}}})j"));
   EXPECT_EQ(r.cpu_shares, 512);
   EXPECT_EQ(r.cpu_quota_us, 100000);
   EXPECT_EQ(r.memory_limit_bytes, 128 << 20);
@@ -85,9 +85,9 @@ TEST(ResolveResources, CgroupSettingsFromQuantities) {
 }
 
 TEST(ResolveSecurity, ContainerOverridesPodAndNonRootIsEnforced) {
-  auto s = ResolveSecurity(Obj(R"({"securityContext":{"runAsUser":1000,"runAsGroup":3000,"supplementalGroups":[4]}})"),
-                           Obj(R"({"name":"c","securityContext":{"runAsUser":2000,"readOnlyRootFilesystem":true,
-                                   "allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"],"add":["NET_BIND_SERVICE"]}}})"));
+  auto s = ResolveSecurity(Obj(R"j({"securityContext":{"runAsUser":1000,"runAsGroup":3000,"supplementalGroups":[4]}})j"),
+                           Obj(R"j({"name":"c","securityContext":{"runAsUser":2000,"readOnlyRootFilesystem":true,
+                                   "allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"],"add":["NET_BIND_SERVICE"]}}})j"));
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(*s->run_as_user, 2000);
   EXPECT_EQ(*s->run_as_group, 3000);
@@ -95,8 +95,8 @@ TEST(ResolveSecurity, ContainerOverridesPodAndNonRootIsEnforced) {
   EXPECT_TRUE(s->no_new_privileges);
   EXPECT_EQ(s->drop_capabilities, std::vector<std::string>{"ALL"});
   EXPECT_EQ(s->supplemental_groups, std::vector<int64_t>{4});
-  auto bad = ResolveSecurity(Obj(R"({"securityContext":{"runAsNonRoot":true}})"),
-                             Obj(R"({"name":"c","securityContext":{"runAsUser":0}})"));
+  auto bad = ResolveSecurity(Obj(R"j({"securityContext":{"runAsNonRoot":true}})j"),
+                             Obj(R"j({"name":"c","securityContext":{"runAsUser":0}})j"));
   EXPECT_FALSE(bad.ok());
 }
 

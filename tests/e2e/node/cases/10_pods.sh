@@ -1,7 +1,7 @@
 # Pods run from the imported image, with networking, env, volumes and logs.
 
 test_pod_runs_with_ip_in_the_pod_cidr_and_logs() {
-  pod_yaml hello 'echo hello from \$(hostname); echo to-stderr >&2; sleep 3600' | kubectl apply -f -
+  pod_yaml hello 'echo hello from $(hostname); echo to-stderr >&2; sleep 3600' | kubectl apply -f -
   wait_jsonpath hello '{.status.conditions[?(@.type=="Ready")].status}' True
   ip="$(kubectl get pod hello -o jsonpath='{.status.podIP}')"
   prefix="${NODE_POD_CIDR%.0/24}."

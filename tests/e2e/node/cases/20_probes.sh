@@ -37,7 +37,7 @@ YAML
 }
 
 test_tcp_probe_and_startup_probe() {
-  pod_yaml tcpprobed 'sleep 2; nc -lk -p 9000 -e true' \
+  pod_yaml tcpprobed 'sleep 2; mkdir -p /w; httpd -f -p 9000 -h /w' \
 '    startupProbe: {tcpSocket: {port: 9000}, periodSeconds: 1, failureThreshold: 30}
     readinessProbe: {tcpSocket: {port: 9000}, periodSeconds: 1}' | kubectl apply -f -
   wait_jsonpath tcpprobed '{.status.containerStatuses[0].ready}' true 30
