@@ -142,6 +142,8 @@ Status Agent::Start() {
   cfg.cert_pem = creds->client_cert_pem;
   cfg.key_pem = creds->client_key_pem;
   cfg.user_agent = "berth-agent/" + o.node_name;
+  // Watches get a bookmark every ~10 s; 30 s of silence means the connection is dead.
+  cfg.stream_idle_timeout = std::chrono::milliseconds(30000);
   m.api = std::make_unique<client::ApiClient>(cfg);
 
   bool fake = o.runtime == "fake";

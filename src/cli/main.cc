@@ -228,7 +228,9 @@ int RunImage(const std::string& data_dir, const std::string& action, const std::
   printf("%-50s %-20s %s\n", "REFERENCE", "IMAGE ID", "SIZE");
   for (const auto& img : *list) {
     std::string id = img.id.substr(img.id.find(':') + 1, 12);
-    printf("%-50s %-20s %lld\n", img.reference.c_str(), id.c_str(), static_cast<long long>(img.size));
+    std::vector<std::string> names = img.tags.empty() ? std::vector<std::string>{img.reference} : img.tags;
+    for (const auto& name : names)
+      printf("%-50s %-20s %lld\n", name.c_str(), id.c_str(), static_cast<long long>(img.size));
   }
   return 0;
 }

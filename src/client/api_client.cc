@@ -391,8 +391,11 @@ Status ApiClient::Stream(const std::string& path,
   while (!parser.is_done()) {
     parser.get().body().data = chunk;
     parser.get().body().size = sizeof chunk;
+    auto deadline = config_.stream_idle_timeout.count() > 0
+                        ? SteadyClock::now() + config_.stream_idle_timeout
+                        : far;
     ok = conn->Run([&](auto h) { http::async_read_some(conn->stream, conn->buffer, parser, h); },
-                   far, &ec, stop);
+                   deadline, &ec, stop);
     if (ec == http::error::need_buffer) ec = {};
     size_t got = sizeof chunk - parser.get().body().size;
     if (got > 0) {
@@ -401,6 +404,7 @@ Status ApiClient::Stream(const std::string& path,
     }
     if (!ok || ec) {
       if (stop && stop->load()) return Status::Ok();
+      if (!ok) return Status(Reason::kServiceUnavailable, "GET " + path + ": stream idle, reconnecting");
       if (ec == http::error::end_of_stream || ec == net::error::eof) break;
       return Status(Reason::kServiceUnavailable, "GET " + path + ": " + ec.message());
     }

@@ -31,6 +31,9 @@ struct ClientConfig {
   std::string token;         // bearer token (optional)
   std::string user_agent = "berth";
   std::chrono::milliseconds timeout{30000};
+  // A stream (watch, log follow) that receives nothing for this long is treated as broken and
+  // ends with ServiceUnavailable, so half-open connections are noticed. 0 = never.
+  std::chrono::milliseconds stream_idle_timeout{0};
 };
 
 // Reads a kubeconfig written by berth (current context; embedded data or file paths).

@@ -238,6 +238,7 @@ StatusOr<Image> ImageStoreImpl::Commit(const std::string& manifest_digest,
   }
   RefEntry entry{parts->config_digest, manifest_digest, repo_digest};
   std::lock_guard lock(mu_);
+  (void)refs_.ReloadIfChanged();
   for (const auto& r : refs) refs_.entries()[r] = entry;
   BERTH_RETURN_IF_ERROR(refs_.Save());
   return Describe(reference.empty() ? (refs.empty() ? "" : refs.front()) : reference, entry);
@@ -271,6 +272,7 @@ StatusOr<Image> ImageStoreImpl::Resolve(const std::string& ref) const {
     id_prefix = "sha256:" + ref;
   }
   std::lock_guard lock(mu_);
+  (void)refs_.ReloadIfChanged();
   if (!id_prefix.empty() && id_prefix.size() > 7) {
     const std::pair<const std::string, RefEntry>* found = nullptr;
     for (const auto& kv : refs_.entries()) {
@@ -292,6 +294,7 @@ StatusOr<Image> ImageStoreImpl::Resolve(const std::string& ref) const {
 
 StatusOr<std::vector<Image>> ImageStoreImpl::List() const {
   std::lock_guard lock(mu_);
+  (void)refs_.ReloadIfChanged();
   std::vector<Image> out;
   std::set<std::string> seen;
   for (const auto& [name, entry] : refs_.entries()) {

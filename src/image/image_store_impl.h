@@ -56,7 +56,7 @@ class ImageStoreImpl : public ImageStore {
 
   const std::string root_;
   mutable std::mutex mu_;
-  RefTable refs_;  // guarded by mu_
+  mutable RefTable refs_;  // guarded by mu_; reloaded when another process changed it
   std::map<std::string, std::weak_ptr<std::mutex>> layer_locks_;  // guarded by mu_
   std::map<std::string, std::shared_future<StatusOr<Image>>> pulls_;  // guarded by mu_
   uint64_t temp_counter_ = 0;  // guarded by mu_

@@ -1,5 +1,7 @@
 #include "image/ref_table.h"
 
+#include <sys/stat.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -13,8 +15,24 @@
 
 namespace berth::image {
 
+void RefTable::Remember() const {
+  struct stat st {};
+  if (stat(path_.c_str(), &st) != 0) return;
+  seen_ino_ = st.st_ino;
+  seen_mtime_ns_ = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+Status RefTable::ReloadIfChanged() {
+  struct stat st {};
+  if (stat(path_.c_str(), &st) != 0) return Status::Ok();
+  int64_t mtime = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  if (st.st_ino == seen_ino_ && mtime == seen_mtime_ns_) return Status::Ok();
+  return Load();
+}
+
 Status RefTable::Load() {
   entries_.clear();
+  Remember();
   std::ifstream in(path_, std::ios::binary);
   if (!in) return Status::Ok();
   std::ostringstream ss;
@@ -55,6 +73,7 @@ Status RefTable::Save() const {
   if (!synced || std::rename(tmp.c_str(), path_.c_str()) != 0) {
     return InternalError("save " + path_ + ": " + std::strerror(errno));
   }
+  Remember();
   return Status::Ok();
 }
 

@@ -24,6 +24,9 @@ class RefTable {
   // Loads refs.json; a missing file is an empty table.
   Status Load();
   Status Save() const;
+  // Re-reads refs.json when another process (`berth image import`) replaced it since this table
+  // last loaded or saved it.
+  Status ReloadIfChanged();
 
   std::map<std::string, RefEntry>& entries() { return entries_; }
   const std::map<std::string, RefEntry>& entries() const { return entries_; }
@@ -31,6 +34,9 @@ class RefTable {
  private:
   std::string path_;
   std::map<std::string, RefEntry> entries_;
+  mutable uint64_t seen_ino_ = 0;    // identity of the file last loaded or written
+  mutable int64_t seen_mtime_ns_ = 0;
+  void Remember() const;
 };
 
 }  // namespace berth::image
