@@ -62,7 +62,7 @@ class CniNetwork final : public PodNetwork {
       if (!r.ok()) return r.status();
     }
     auto fail = [&](Status s) -> StatusOr<SandboxNetwork> {
-      (void)Remove(id);
+      (void)RemoveLocked(id);
       return s;
     };
     std::string args = "K8S_POD_NAMESPACE=" + pod_namespace + ";K8S_POD_NAME=" + pod_name;
@@ -99,6 +99,11 @@ class CniNetwork final : public PodNetwork {
 
   Status Remove(const std::string& id) override {
     std::lock_guard<std::mutex> lock(LockFor(id));
+    return RemoveLocked(id);
+  }
+
+  // Remove with the sandbox's lock held (Add's failure path calls it too).
+  Status RemoveLocked(const std::string& id) {
     std::string ns = NetnsName(id);
     std::string path = "/run/netns/" + ns;
     json::value prev;
