@@ -211,10 +211,12 @@ std::vector<double> RawBaseline(int rounds, const std::string& layer) {
     for (auto& ns : nss)
       if (GetString(ns.as_object(), {"type"}) == "network") ns.as_object()["path"] = sb->netns_path;
     std::ofstream(bundle + "/config.json") << json::serialize(o);
-    auto r = RunSubprocess({"runc", "--root", root, "run", "-d", "--bundle", bundle, id});
+    SubprocessOptions quiet;
+    quiet.discard_output = true;  // the container inherits runc's stdio
+    auto r = RunSubprocess({"runc", "--root", root, "run", "-d", "--bundle", bundle, id}, quiet);
     double ms = Ms(Clock::now() - start);
     if (!r.ok() || r->exit_code != 0) {
-      fprintf(stderr, "raw runc run: %s\n", r.ok() ? r->err.c_str() : r.status().message().c_str());
+      fprintf(stderr, "raw runc run: exit %d\n", r.ok() ? r->exit_code : -1);
       break;
     }
     out.push_back(ms);

@@ -40,8 +40,13 @@ StatusOr<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv,
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in.fds[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, out.fds[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err.fds[1], 2);
+  if (options.discard_output) {
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  } else {
+    posix_spawn_file_actions_adddup2(&actions, out.fds[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err.fds[1], 2);
+  }
   // Close everything else: not every library sets O_CLOEXEC (Asio's sockets do not).
   posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   posix_spawnattr_t attr;
@@ -77,6 +82,10 @@ StatusOr<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv,
   in.CloseEnd(0);
   out.CloseEnd(1);
   err.CloseEnd(1);
+  if (options.discard_output) {
+    out.CloseEnd(0);
+    err.CloseEnd(0);
+  }
 
   SubprocessResult result;
   size_t written = 0;

@@ -17,6 +17,9 @@ struct SubprocessOptions {
   std::vector<std::string> env;          // "K=V"; empty = inherit the caller's environment
   std::string stdin_data;                // written to the child's stdin, then closed
   std::chrono::milliseconds timeout{0};  // 0 = none; on expiry the child gets SIGKILL
+  // stdout/stderr go to /dev/null instead of being collected: for programs that hand their stdio
+  // to a long-lived descendant (`runc run -d`), whose pipe would otherwise never reach EOF.
+  bool discard_output = false;
 };
 
 struct SubprocessResult {
