@@ -187,6 +187,7 @@ class RuncRuntime final : public Runtime {
       int container_pid = 0, shim_pid = 0;
       sscanf(line.c_str(), "ok %d %d", &container_pid, &shim_pid);
       state["shim_pid"] = shim_pid;
+      state["pid"] = container_pid;
       state["started_at"] = ToUnixNanos(std::chrono::system_clock::now());
       return WriteFileAtomic(dir + "/state.json", ToJson(state));
     }
@@ -248,6 +249,13 @@ class RuncRuntime final : public Runtime {
       return s;
     }
     bool started = state.contains("started_at");
+    // Fast path (no `runc state`, which costs a Go process start): a started container whose
+    // shim is alive is running — the shim outlives its container and writes the exit file first.
+    if (started && ShimAlive(state)) {
+      s.state = ContainerState::kRunning;
+      s.pid = static_cast<int>(GetInt(state, {"pid"}));
+      return s;
+    }
     auto r = Runc({"state", id});
     std::string runc_status;
     if (r.ok() && r->exit_code == 0) {
