@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "agent/exec_endpoint.h"
 #include "agent/log_reader.h"
 #include "agent/pod_worker.h"
 #include "apiserver/rest/status_json.h"
@@ -70,6 +71,10 @@ void StreamServer::Handle(apiserver::Request req, std::shared_ptr<apiserver::Res
   }
   if (parts.size() == 4 && parts[0] == "containerLogs" && req.method == "GET") {
     ServeLogs(req, parts, responder);
+    return;
+  }
+  if (parts.size() == 4 && parts[0] == "exec") {
+    ServeExec(ctx_, req, parts[1], parts[2], parts[3], responder);
     return;
   }
   responder->Send(StatusResponse(Status(Reason::kNotFound, "no such agent endpoint " + req.path)));

@@ -90,6 +90,9 @@ void ApiServer::Handle(Request req, std::shared_ptr<Responder> responder) {
   if (node_proxy_ && info.group.empty() && info.resource == "pods" && info.subresource == "log") {
     return node_proxy_->ServeLogs(info, req, std::move(responder));
   }
+  if (node_proxy_ && info.group.empty() && info.resource == "pods" && info.subresource == "exec") {
+    return node_proxy_->ServeExec(info, req, std::move(responder));
+  }
   api::ResourceTypePtr t = registry_->Find(info.group, info.version, info.resource);
   if (!t) return responder->Send(NotFoundResponse());
   resources_->Handle(info, *t, req, std::move(responder));

@@ -60,9 +60,15 @@ class StreamWriter {
   virtual void OnClose(std::function<void()> cb) = 0;
 };
 
+// A connection taken over by a handler (WebSocket upgrades); defined in http/hijack.h.
+struct HijackedConnection;
+
 class Responder {
  public:
   virtual ~Responder() = default;
+  // Hands the connection to `cb` (run on a worker thread, may block for the connection's life).
+  // Nothing else may be sent on this responder afterwards.
+  virtual void Hijack(std::function<void(HijackedConnection)> cb) = 0;
   virtual void Send(Response r) = 0;
   virtual std::shared_ptr<StreamWriter> StartStream(
       int status, std::string content_type,

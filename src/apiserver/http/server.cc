@@ -1,5 +1,7 @@
 #include "apiserver/http/server.h"
 
+#include "apiserver/http/hijack.h"
+
 #include <openssl/x509.h>
 
 #include <boost/asio.hpp>
@@ -67,6 +69,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void QueueChunk(std::string chunk, bool last);
   void SetStreamCloseCallback(std::function<void()> cb);
   bool stream_closed() const { return stream_closed_.load(); }
+  void Hijack(std::function<void(HijackedConnection)> cb);
 
  private:
   void Handshake() {
@@ -140,6 +143,7 @@ class SessionResponder final : public Responder, public StreamWriter,
  public:
   explicit SessionResponder(std::shared_ptr<Session> s) : s_(std::move(s)) {}
   void Send(Response r) override { s_->SendResponse(std::move(r)); }
+  void Hijack(std::function<void(HijackedConnection)> cb) override { s_->Hijack(std::move(cb)); }
   std::shared_ptr<StreamWriter> StartStream(
       int status, std::string content_type,
       std::vector<std::pair<std::string, std::string>> headers) override {
@@ -296,6 +300,21 @@ void Session::SetStreamCloseCallback(std::function<void()> cb) {
     }
   }
   if (fire_now && cb) cb();
+}
+
+void Session::Hijack(std::function<void(HijackedConnection)> cb) {
+  net::post(stream_.get_executor(), [self = shared_from_this(), cb = std::move(cb)]() mutable {
+    // No read is pending while a handler runs, so the stream is idle: hand it over. The session
+    // object stays alive (and owns the socket) as long as the handler keeps `keepalive`.
+    HijackedConnection c;
+    c.stream = &self->stream_;
+    c.fd = beast::get_lowest_layer(self->stream_).socket().native_handle();
+    auto data = self->buffer_.data();
+    c.leftover.assign(static_cast<const char*>(data.data()), data.size());
+    self->buffer_.consume(data.size());
+    c.keepalive = self;
+    net::post(self->workers_, [cb = std::move(cb), c = std::move(c)]() mutable { cb(std::move(c)); });
+  });
 }
 
 void Session::WriteQueued() {

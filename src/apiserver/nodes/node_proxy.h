@@ -27,8 +27,19 @@ class NodeProxy {
   NodeProxy(ResourceHandler* resources, const api::Registry* registry, const tls::Pki* pki);
   // GET /api/v1/namespaces/<ns>/pods/<name>/log
   void ServeLogs(const RequestInfo& info, const Request& req, std::shared_ptr<Responder> responder);
+  // GET /api/v1/namespaces/<ns>/pods/<name>/exec with a WebSocket upgrade: the upgrade is
+  // forwarded to the agent and, once it answers 101, bytes are relayed both ways until either
+  // side closes. SPDY upgrades get 400 (kubectl 1.32 tries WebSocket first).
+  void ServeExec(const RequestInfo& info, const Request& req, std::shared_ptr<Responder> responder);
 
  private:
+  struct Target {
+    std::string host;
+    int port = 0;
+    std::string container;
+  };
+  // The pod's node endpoint and the container (defaulted when the pod has only one).
+  StatusOr<Target> ResolveTarget(const RequestInfo& info, const Request& req);
   client::ApiClient* ClientFor(const std::string& host, int port);
   ResourceHandler* resources_;
   const api::Registry* registry_;
