@@ -3,6 +3,7 @@
 #include <map>
 
 #include "api/validation/quantity.h"
+#include "common/base64.h"
 
 namespace berth::agent {
 namespace {
@@ -44,24 +45,7 @@ StatusOr<std::string> KeyFrom(const ObjectLookup& lookup, const std::string& res
   const auto& o = obj->as_object();
   if (const auto* data = GetPath(o, {"data", key}); data && data->is_string()) {
     std::string v(data->as_string());
-    if (resource == "secrets") {
-      // Secret data is base64: decode it.
-      static const std::string kAlphabet =
-          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-      std::string out;
-      int val = 0, bits = -8;
-      for (unsigned char c : v) {
-        auto pos = kAlphabet.find(static_cast<char>(c));
-        if (pos == std::string::npos) break;
-        val = (val << 6) + static_cast<int>(pos);
-        bits += 6;
-        if (bits >= 0) {
-          out.push_back(static_cast<char>((val >> bits) & 0xFF));
-          bits -= 8;
-        }
-      }
-      return out;
-    }
+    if (resource == "secrets") return Base64Decode(v);  // Secret data is base64
     return v;
   }
   if (const auto* bin = GetPath(o, {"binaryData", key}); bin && bin->is_string())

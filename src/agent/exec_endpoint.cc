@@ -43,12 +43,6 @@ StatusOr<std::string> RunningContainerId(AgentContext* ctx, const std::string& n
 
 namespace {
 
-apiserver::Response ErrorResponse(const Status& s) {
-  apiserver::Response r;
-  r.status = s.code();
-  r.body = json::serialize(apiserver::StatusToJson(s));
-  return r;
-}
 
 std::string ExitStatus(int code, const std::vector<std::string>& args) {
   if (code == 0) return R"({"metadata":{},"status":"Success"})";
@@ -158,7 +152,7 @@ void ServeExec(AgentContext* ctx, const apiserver::Request& req, const std::stri
   std::string upgrade = req.Header("upgrade");
   for (auto& c : upgrade) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
   if (upgrade != "websocket") {
-    return responder->Send(ErrorResponse(BadRequest(
+    return responder->Send(apiserver::StatusResponse(BadRequest(
         "berth streams exec over WebSocket (v5.channel.k8s.io); SPDY upgrade not supported")));
   }
   std::string protocols = req.Header("sec-websocket-protocol");
@@ -166,17 +160,17 @@ void ServeExec(AgentContext* ctx, const apiserver::Request& req, const std::stri
   for (const char* p : {"v5.channel.k8s.io", "v4.channel.k8s.io"})
     if (protocol.empty() && protocols.find(p) != std::string::npos) protocol = p;
   if (protocol.empty())
-    return responder->Send(ErrorResponse(BadRequest("no supported WebSocket subprotocol in [" +
+    return responder->Send(apiserver::StatusResponse(BadRequest("no supported WebSocket subprotocol in [" +
                                                     protocols + "]")));
   runtime::ExecOptions opts;
   opts.args = req.QueryAll("command");
-  if (opts.args.empty()) return responder->Send(ErrorResponse(BadRequest("you must specify at least 1 command")));
+  if (opts.args.empty()) return responder->Send(apiserver::StatusResponse(BadRequest("you must specify at least 1 command")));
   opts.tty = req.Query("tty").value_or("") == "true" || req.Query("tty").value_or("") == "1";
   opts.stdin_open = req.Query("stdin").value_or("") == "true" || req.Query("stdin").value_or("") == "1";
   auto id = RunningContainerId(ctx, ns, pod, container);
-  if (!id.ok()) return responder->Send(ErrorResponse(id.status()));
+  if (!id.ok()) return responder->Send(apiserver::StatusResponse(id.status()));
   auto session = ctx->runtime->Exec(*id, opts);
-  if (!session.ok()) return responder->Send(ErrorResponse(session.status()));
+  if (!session.ok()) return responder->Send(apiserver::StatusResponse(session.status()));
   std::string accept = ws::AcceptKey(req.Header("sec-websocket-key"));
   bool v5 = protocol == "v5.channel.k8s.io";
   auto shared_session = std::make_shared<std::unique_ptr<runtime::ExecSession>>(std::move(*session));

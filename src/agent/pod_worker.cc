@@ -6,6 +6,7 @@
 #include "agent/container_config.h"
 #include "agent/events.h"
 #include "agent/probes.h"
+#include "common/base64.h"
 
 namespace berth::agent {
 namespace fs = std::filesystem;
@@ -299,22 +300,7 @@ StatusOr<image::Image> PodWorker::EnsureImage(const json::object& pod, const jso
       if (!secret.ok()) continue;
       std::string data = GetString(secret->as_object(), {"data", ".dockerconfigjson"});
       if (data.empty()) continue;
-      std::string decoded;
-      {
-        static const std::string kAlphabet =
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        int val = 0, bits = -8;
-        for (unsigned char ch : data) {
-          auto pos = kAlphabet.find(static_cast<char>(ch));
-          if (pos == std::string::npos) break;
-          val = (val << 6) + static_cast<int>(pos);
-          bits += 6;
-          if (bits >= 0) {
-            decoded.push_back(static_cast<char>((val >> bits) & 0xFF));
-            bits -= 8;
-          }
-        }
-      }
+      std::string decoded = Base64Decode(data);
       auto cfg = ParseJson(decoded);
       if (!cfg.ok() || !cfg->is_object()) continue;
       if (const auto* auths = GetPath(cfg->as_object(), {"auths"}); auths && auths->is_object())

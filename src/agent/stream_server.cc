@@ -39,14 +39,6 @@ void StreamServer::Stop() {
 
 uint16_t StreamServer::port() const { return http_->port(); }
 
-namespace {
-apiserver::Response StatusResponse(const Status& s) {
-  apiserver::Response r;
-  r.status = s.code();
-  r.body = json::serialize(apiserver::StatusToJson(s));
-  return r;
-}
-}  // namespace
 
 void StreamServer::Handle(apiserver::Request req, std::shared_ptr<apiserver::Responder> responder) {
   if (req.path == "/healthz") {
@@ -57,7 +49,7 @@ void StreamServer::Handle(apiserver::Request req, std::shared_ptr<apiserver::Res
                 std::find(req.peer.organizations.begin(), req.peer.organizations.end(),
                           "system:masters") != req.peer.organizations.end();
   if (!master) {
-    responder->Send(StatusResponse(Status(Reason::kForbidden, "the agent serves the API server only")));
+    responder->Send(apiserver::StatusResponse(Status(Reason::kForbidden, "the agent serves the API server only")));
     return;
   }
   std::vector<std::string> parts;
@@ -77,7 +69,7 @@ void StreamServer::Handle(apiserver::Request req, std::shared_ptr<apiserver::Res
     ServeExec(ctx_, req, parts[1], parts[2], parts[3], responder);
     return;
   }
-  responder->Send(StatusResponse(Status(Reason::kNotFound, "no such agent endpoint " + req.path)));
+  responder->Send(apiserver::StatusResponse(Status(Reason::kNotFound, "no such agent endpoint " + req.path)));
 }
 
 void StreamServer::ServeLogs(const apiserver::Request& req, const std::vector<std::string>& parts,
@@ -107,7 +99,7 @@ void StreamServer::ServeLogs(const apiserver::Request& req, const std::vector<st
                                      pod + "\" not found"
                                : "container \"" + container + "\" in pod \"" + pod +
                                      "\" is waiting to start: ContainerCreating";
-    responder->Send(StatusResponse(Status(Reason::kBadRequest, msg)));
+    responder->Send(apiserver::StatusResponse(Status(Reason::kBadRequest, msg)));
     return;
   }
   int attempt = previous ? attempts[attempts.size() - 2] : attempts.back();

@@ -5,27 +5,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/base64.h"
+
 namespace berth::agent {
 namespace fs = std::filesystem;
 namespace {
-
-std::string DecodeBase64(const std::string& v) {
-  static const std::string kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int val = 0, bits = -8;
-  for (unsigned char c : v) {
-    auto pos = kAlphabet.find(static_cast<char>(c));
-    if (pos == std::string::npos) break;
-    val = (val << 6) + static_cast<int>(pos);
-    bits += 6;
-    if (bits >= 0) {
-      out.push_back(static_cast<char>((val >> bits) & 0xFF));
-      bits -= 8;
-    }
-  }
-  return out;
-}
 
 Status WriteFile(const fs::path& path, const std::string& content, int mode) {
   std::error_code ec;
@@ -67,7 +51,7 @@ Status WriteKeys(const fs::path& dir, const json::object& source, const std::str
       for (const auto& [k, v] : d->as_object())
         if (v.is_string())
           data[std::string(k)] = (resource == "secrets" || std::string(field) == "binaryData")
-                                     ? DecodeBase64(std::string(v.as_string()))
+                                     ? Base64Decode(std::string(v.as_string()))
                                      : std::string(v.as_string());
   }
   const auto* items = source.if_contains("items");

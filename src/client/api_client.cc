@@ -12,6 +12,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 #include <fstream>
+
+#include "common/base64.h"
 #include <mutex>
 #include <sstream>
 
@@ -67,22 +69,6 @@ struct ApiClient::Pool {
 };
 
 namespace {
-
-std::string Base64Decode(const std::string& in) {
-  std::string clean;
-  for (char c : in)
-    if (!isspace(static_cast<unsigned char>(c))) clean += c;
-  std::string out(clean.size() / 4 * 3 + 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(clean.data()),
-                          static_cast<int>(clean.size()));
-  if (n < 0) return "";
-  size_t pad = 0;
-  if (!clean.empty() && clean.back() == '=') pad++;
-  if (clean.size() > 1 && clean[clean.size() - 2] == '=') pad++;
-  out.resize(static_cast<size_t>(n) - pad);
-  return out;
-}
 
 StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
