@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "agent/events.h"
+#include "client/event_recorder.h"
 #include "agent/node_status.h"
 #include "agent/pod_manager.h"
 #include "agent/stream_server.h"
@@ -26,7 +26,7 @@ struct Agent::Impl {
   std::unique_ptr<image::ImageStore> images;
   std::unique_ptr<network::PodNetwork> network;
   std::unique_ptr<runtime::Runtime> runtime;
-  std::unique_ptr<EventRecorder> events;
+  std::unique_ptr<client::EventRecorder> events;
   std::unique_ptr<StreamServer> streams;
   std::unique_ptr<NodeStatusReporter> node;
   std::unique_ptr<PodManager> pods;
@@ -188,7 +188,7 @@ Status Agent::Start() {
   m.ctx.cluster_dns = ClusterDnsAddress(o.service_cidr);
   m.ctx.insecure_registries = o.insecure_registries;
   m.ctx.fake_runtime = fake;
-  m.events = std::make_unique<EventRecorder>(m.api.get(), m.ctx.clock, "kubelet", o.node_name);
+  m.events = std::make_unique<client::EventRecorder>(m.api.get(), m.ctx.clock, "kubelet", o.node_name);
   m.ctx.events = m.events.get();
 
   apiserver::tls::Pki pki;

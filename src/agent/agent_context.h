@@ -11,16 +11,18 @@
 #include "network/pod_network.h"
 #include "runtime/runtime.h"
 
-namespace berth::agent {
-
+namespace berth::client {
 class EventRecorder;
+}
+
+namespace berth::agent {
 
 struct AgentContext {
   client::ApiClient* api = nullptr;
   runtime::Runtime* runtime = nullptr;
   network::PodNetwork* network = nullptr;  // null: every pod uses the host network (fake nodes)
   image::ImageStore* images = nullptr;     // null with the fake runtime
-  EventRecorder* events = nullptr;
+  client::EventRecorder* events = nullptr;
   const Clock* clock = nullptr;
 
   std::string node_name;

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "agent/container_config.h"
-#include "agent/events.h"
+#include "client/event_recorder.h"
 #include "agent/probes.h"
 #include "common/base64.h"
 
@@ -121,7 +121,7 @@ void PodWorker::Loop() {
 void PodWorker::Event(const std::string& type, const std::string& reason,
                       const std::string& message, const std::string& container) {
   if (!ctx_->events) return;
-  ObjectRef ref{"Pod", namespace_, name_, uid_, ""};
+  client::ObjectRef ref{"Pod", namespace_, name_, uid_, ""};
   if (!container.empty()) {
     bool init = containers_.count(container) && containers_[container].init;
     ref.field_path = std::string(init ? "spec.initContainers{" : "spec.containers{") + container + "}";

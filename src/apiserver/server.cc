@@ -1,5 +1,7 @@
 #include "apiserver/server.h"
 
+#include "apiserver/local_client.h"
+
 #include <malloc.h>
 #include <openssl/crypto.h>
 #include <sys/stat.h>
@@ -46,6 +48,11 @@ Server::Server(ServerOptions opts) : impl_(std::make_unique<Impl>()) {
 }
 
 Server::~Server() { Stop(); }
+
+std::unique_ptr<client::Interface> Server::NewLocalClient(const std::string& user_agent,
+                                                          const std::string& user) {
+  return std::make_unique<LocalClient>(impl_->api.get(), user_agent, user);
+}
 
 uint16_t Server::port() const { return impl_->http ? impl_->http->port() : 0; }
 

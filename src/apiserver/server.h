@@ -9,6 +9,7 @@
 
 #include "apiserver/http/request.h"
 #include "apiserver/nodes/node_credentials.h"
+#include "client/interface.h"
 #include "common/status.h"
 
 namespace berth::apiserver {
@@ -34,6 +35,10 @@ class Server {
   // agent, which needs no join token). Valid after Start().
   StatusOr<nodes::NodeCredentials> IssueNodeCredentials(const std::string& node_name,
                                                         const std::vector<std::string>& addresses);
+  // An in-process client of this server (see LocalClient) acting as `user` in system:masters;
+  // `user_agent` is its default field manager. Valid after Start(); must not outlive the server.
+  std::unique_ptr<client::Interface> NewLocalClient(const std::string& user_agent,
+                                                    const std::string& user);
 
  private:
   void ScheduleMemoryTrim();

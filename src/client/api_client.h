@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "client/interface.h"
 #include "common/json.h"
 #include "common/status.h"
 
@@ -45,12 +46,10 @@ struct RawResponse {
   std::string body;
 };
 
-enum class PatchType { kMerge, kStrategic, kJson, kApply };
-
-class ApiClient {
+class ApiClient : public Interface {
  public:
   explicit ApiClient(ClientConfig config);
-  ~ApiClient();
+  ~ApiClient() override;
   ApiClient(const ApiClient&) = delete;
   ApiClient& operator=(const ApiClient&) = delete;
 
@@ -63,19 +62,20 @@ class ApiClient {
                            const std::string& content_type = "application/json");
 
   // JSON helpers: non-2xx becomes the server's Status.
-  StatusOr<json::value> Get(const std::string& path);
-  StatusOr<json::value> Create(const std::string& collection_path, const json::value& object);
-  StatusOr<json::value> Update(const std::string& path, const json::value& object);
+  StatusOr<json::value> Get(const std::string& path) override;
+  StatusOr<json::value> Create(const std::string& collection_path,
+                               const json::value& object) override;
+  StatusOr<json::value> Update(const std::string& path, const json::value& object) override;
   StatusOr<json::value> Patch(const std::string& path, const json::value& patch,
-                              PatchType type = PatchType::kMerge);
-  Status Delete(const std::string& path, const json::value& options = {});
+                              PatchType type = PatchType::kMerge) override;
+  Status Delete(const std::string& path, const json::value& options = {}) override;
 
   // A watch: calls `on_event(type, object)` for each event ("ADDED", "MODIFIED", "DELETED",
   // "BOOKMARK", "ERROR") until the server ends the stream (returns Ok), `on_event` returns false,
   // `stop` becomes true (checked at least every 200 ms), or an error occurs.
   Status Watch(const std::string& path_with_query,
                const std::function<bool(const std::string& type, json::value& object)>& on_event,
-               const std::atomic<bool>* stop);
+               const std::atomic<bool>* stop) override;
 
   // A GET whose body is streamed: `on_data` gets each piece as it arrives (return false to stop).
   // A non-2xx answer becomes the server's Status. Ends like Watch.

@@ -1,10 +1,21 @@
-#include "agent/events.h"
+#include "client/event_recorder.h"
 
 #include <random>
 
-namespace berth::agent {
+namespace berth::client {
 
-EventRecorder::EventRecorder(client::ApiClient* api, const Clock* clock, std::string component,
+ObjectRef RefTo(const json::object& obj) {
+  ObjectRef r;
+  r.kind = GetString(obj, {"kind"});
+  r.api_version = GetString(obj, {"apiVersion"});
+  r.namespace_ = GetString(obj, {"metadata", "namespace"});
+  r.name = GetString(obj, {"metadata", "name"});
+  r.uid = GetString(obj, {"metadata", "uid"});
+  return r;
+}
+
+
+EventRecorder::EventRecorder(Interface* api, const Clock* clock, std::string component,
                              std::string host)
     : api_(api), clock_(clock), component_(std::move(component)), host_(std::move(host)) {
   thread_ = std::thread([this] { Loop(); });
@@ -65,7 +76,7 @@ void EventRecorder::Send(const Pending& p) {
   char suffix[17];
   snprintf(suffix, sizeof suffix, "%016llx", static_cast<unsigned long long>(rng()));
   std::string name = p.ref.name + "." + suffix;
-  json::object involved{{"kind", p.ref.kind}, {"name", p.ref.name}, {"apiVersion", "v1"}};
+  json::object involved{{"kind", p.ref.kind}, {"name", p.ref.name}, {"apiVersion", p.ref.api_version}};
   if (!p.ref.namespace_.empty()) involved["namespace"] = p.ref.namespace_;
   if (!p.ref.uid.empty()) involved["uid"] = p.ref.uid;
   if (!p.ref.field_path.empty()) involved["fieldPath"] = p.ref.field_path;

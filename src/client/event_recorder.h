@@ -1,6 +1,6 @@
-// EventRecorder: posts core/v1 Events about pods and the node (Pulling, Pulled, Created, Started,
-// Killing, Unhealthy, BackOff, Failed, ...). Events are sent from a background thread so that a
-// slow or unreachable API server never blocks a pod worker; when the queue is full, new events are
+// EventRecorder: posts core/v1 Events about objects (the agent's Pulling, Started, BackOff...;
+// the controllers' SuccessfulCreate, ScalingReplicaSet...). Events are sent from a background
+// thread so that a slow or unreachable API server never blocks the caller; when the queue is full, new events are
 // dropped (events are best-effort in Kubernetes too). Repeats of the same (object, reason,
 // message) within 10 minutes update the existing Event's count instead of creating a new one.
 //
@@ -14,22 +14,26 @@
 #include <string>
 #include <thread>
 
-#include "client/api_client.h"
+#include "client/interface.h"
 #include "common/clock.h"
 
-namespace berth::agent {
+namespace berth::client {
 
 struct ObjectRef {
-  std::string kind;  // "Pod", "Node"
+  std::string kind;  // "Pod", "Node", "Deployment"
   std::string namespace_;
   std::string name;
   std::string uid;
   std::string field_path;  // "spec.containers{web}"
+  std::string api_version = "v1";  // "apps/v1"
 };
+
+// The reference to an object given as JSON (kind, apiVersion and metadata).
+ObjectRef RefTo(const json::object& obj);
 
 class EventRecorder {
  public:
-  EventRecorder(client::ApiClient* api, const Clock* clock, std::string component, std::string host);
+  EventRecorder(Interface* api, const Clock* clock, std::string component, std::string host);
   ~EventRecorder();
   // `type` is "Normal" or "Warning".
   void Record(const ObjectRef& ref, const std::string& type, const std::string& reason,
@@ -51,7 +55,7 @@ class EventRecorder {
   void Loop();
   void Send(const Pending& p);
 
-  client::ApiClient* api_;
+  Interface* api_;
   const Clock* clock_;
   std::string component_, host_;
   std::mutex mu_;
@@ -63,4 +67,4 @@ class EventRecorder {
   std::thread thread_;
 };
 
-}  // namespace berth::agent
+}  // namespace berth::client
