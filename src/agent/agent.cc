@@ -209,6 +209,8 @@ Status Agent::Start() {
   no.pod_cidr = o.pod_cidr;
   no.stream_port = stream_port();
   no.runtime_version = fake ? "fake://0.1" : "runc://1.1";
+  no.lease_renew = std::chrono::milliseconds(
+      std::max<int64_t>(100, static_cast<int64_t>(o.lease_renew_seconds * 1000)));
   m.node = std::make_unique<NodeStatusReporter>(&m.ctx, no);
   BERTH_RETURN_IF_ERROR(m.node->Start());
   m.pods->Start();

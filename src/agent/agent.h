@@ -30,6 +30,7 @@ struct AgentOptions {
   std::string service_cidr = "10.96.0.0/16";
   std::string runtime = "runc";  // "runc" or "fake"
   int stream_port = 0;           // 0 = any free port
+  double lease_renew_seconds = 10;  // node Lease renewal period (kubelet: 10 s)
   std::vector<std::string> insecure_registries;
   std::string shim_binary;       // default: this executable
   // Credentials handed over directly (berth up); otherwise read from data_dir or joined.

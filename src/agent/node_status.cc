@@ -198,6 +198,18 @@ Status NodeStatusReporter::PostStatus() {
   return r.ok() ? Status::Ok() : r.status();
 }
 
+bool NodeStatusReporter::ServerSaysNotReady() {
+  auto node = ctx_->api->Get("/api/v1/nodes/" + ctx_->node_name);
+  if (!node.ok()) return false;
+  const auto* conds = GetPath(*node, {"status", "conditions"});
+  if (!conds || !conds->is_array()) return true;
+  for (const auto& c : conds->as_array()) {
+    if (c.is_object() && GetString(c.as_object(), {"type"}) == "Ready")
+      return GetString(c.as_object(), {"status"}) != "True";
+  }
+  return true;
+}
+
 Status NodeStatusReporter::RenewLease() {
   std::string path = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/" +
                      ctx_->node_name;
@@ -260,7 +272,8 @@ void NodeStatusReporter::Loop() {
     poke_ = false;
     lock.unlock();
     Status s = RenewLease();
-    if (s.ok() && (poked || std::chrono::steady_clock::now() >= next_status)) {
+    if (s.ok() && (poked || std::chrono::steady_clock::now() >= next_status ||
+                   ServerSaysNotReady())) {
       s = PostStatus();
       next_status = std::chrono::steady_clock::now() + options_.status_interval;
     }

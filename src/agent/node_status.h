@@ -3,8 +3,9 @@
 // At start it creates (or adopts) the Node with labels, podCIDR, addresses, capacity/allocatable
 // read from the host (cpu, memory, pods, ephemeral-storage), nodeInfo and conditions. Then:
 //   - renews the node's Lease in kube-node-lease every `lease_renew` (duration 40 s);
-//   - re-posts node status every `status_interval` or when a condition changes
-//     (MemoryPressure/DiskPressure/PIDPressure from the host, Ready while the agent runs).
+//   - re-posts node status every `status_interval`, when poked, or when the server's Ready
+//     condition is not True (the node lifecycle controller marked it Unknown while the agent
+//     was away) (MemoryPressure/DiskPressure/PIDPressure from the host, Ready while it runs).
 // When the API server is unreachable it retries with back-off and carries on when it is back.
 //
 // Thread-safety: Start/Stop from one thread; the reporter runs on its own thread.
@@ -63,6 +64,8 @@ class NodeStatusReporter {
   Status Register();
   Status RenewLease();
   Status PostStatus();
+  // True when the server's Node lacks a Ready=True condition (checked at each renewal).
+  bool ServerSaysNotReady();
   void Loop();
 
   AgentContext* ctx_;

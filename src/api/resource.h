@@ -59,6 +59,9 @@ struct ResourceType {
   std::vector<std::string> verbs{"create", "delete", "deletecollection", "get",
                                  "list",   "patch",  "update",           "watch"};
   bool has_status = false;  // status subresource: main endpoint ignores status, /status only status
+  // Create keeps the posted status (a node registers with its capacity and
+  // conditions, as the kubelet does); otherwise status is reset on create.
+  bool status_set_on_create = false;
   std::optional<ScaleSpec> scale;
 
   // The full object schema (apiVersion, kind, metadata, spec, status...).

@@ -93,6 +93,15 @@ void ApiServer::Handle(Request req, std::shared_ptr<Responder> responder) {
   if (node_proxy_ && info.group.empty() && info.resource == "pods" && info.subresource == "exec") {
     return node_proxy_->ServeExec(info, req, std::move(responder));
   }
+  if (info.group.empty() && info.resource == "bindings" && info.name.empty()) {
+    // Legacy POST /api/v1/namespaces/{ns}/bindings: pods/binding with the pod named in the body.
+    RequestInfo bi = info;
+    bi.resource = "pods";
+    bi.subresource = "binding";
+    if (auto pods = registry_->Find("", info.version, "pods")) {
+      return resources_->Handle(bi, *pods, req, std::move(responder));
+    }
+  }
   api::ResourceTypePtr t = registry_->Find(info.group, info.version, info.resource);
   if (!t) return responder->Send(NotFoundResponse());
   resources_->Handle(info, *t, req, std::move(responder));

@@ -23,6 +23,7 @@ const std::vector<Extra>& Extras() {
        "SelfSubjectRulesReview", false, {"create"}},
       {"authentication.k8s.io", "v1", "selfsubjectreviews", "selfsubjectreview",
        "SelfSubjectReview", false, {"create"}},
+      {"", "v1", "bindings", "binding", "Binding", true, {"create"}},
   };
   return kExtras;
 }
@@ -77,6 +78,30 @@ Discovery::Discovery(const api::Registry& registry) {
           {"responseKind", json::object{{"group", t->group}, {"version", t->version},
                                         {"kind", t->kind}}},
           {"verbs", json::array{"get", "patch", "update"}}});
+    }
+    if (t->group.empty() && t->plural == "pods") {
+      // Create-only subresources served by binding.cc and eviction.cc.
+      d.legacy.push_back(json::object{{"name", "pods/binding"},
+                                      {"singularName", ""},
+                                      {"namespaced", true},
+                                      {"kind", "Binding"},
+                                      {"verbs", json::array{"create"}}});
+      d.legacy.push_back(json::object{{"name", "pods/eviction"},
+                                      {"singularName", ""},
+                                      {"namespaced", true},
+                                      {"group", "policy"},
+                                      {"version", "v1"},
+                                      {"kind", "Eviction"},
+                                      {"verbs", json::array{"create"}}});
+      subs.push_back(json::object{
+          {"subresource", "binding"},
+          {"responseKind", json::object{{"group", ""}, {"version", "v1"}, {"kind", "Binding"}}},
+          {"verbs", json::array{"create"}}});
+      subs.push_back(json::object{
+          {"subresource", "eviction"},
+          {"responseKind",
+           json::object{{"group", "policy"}, {"version", "v1"}, {"kind", "Eviction"}}},
+          {"verbs", json::array{"create"}}});
     }
     if (t->scale) {
       d.legacy.push_back(json::object{{"name", t->plural + "/scale"},

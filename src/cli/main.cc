@@ -16,6 +16,8 @@
 #include "agent/agent.h"
 #include "apiserver/server.h"
 #include "cli/cluster_config.h"
+#include "client/api_client.h"
+#include "controllers/manager/controller_manager.h"
 #include "image/image_store.h"
 #include "runtime/runtime.h"
 
@@ -34,7 +36,46 @@ sigset_t BlockStopSignals() {
   return set;
 }
 
-int RunServer(const berth::apiserver::ServerOptions& opts) {
+// Flags of the control plane (controllers and scheduler) shared by `server`, `up` and
+// `controllers`.
+struct ControlPlaneFlags {
+  bool enabled = true;
+  int node_grace_seconds = 40;
+  berth::controllers::ControllerManagerOptions Options() const {
+    berth::controllers::ControllerManagerOptions o;
+    o.node_lifecycle.grace_period = std::chrono::seconds(node_grace_seconds);
+    return o;
+  }
+};
+
+void AddControlPlaneFlags(CLI::App* cmd, ControlPlaneFlags* f) {
+  cmd->add_flag("--controllers,!--no-controllers", f->enabled,
+                "Run the controllers and the scheduler in this process (leader-elected)");
+  cmd->add_option("--node-monitor-grace-period", f->node_grace_seconds,
+                  "Seconds without a node Lease renewal before the node is NotReady/Unknown")
+      ->capture_default_str();
+}
+
+// The control plane inside a server process, through the in-process client.
+class LocalControlPlane {
+ public:
+  LocalControlPlane(berth::apiserver::Server* server, const ControlPlaneFlags& f) {
+    if (!f.enabled) return;
+    client_ = server->NewLocalClient("berth-controller-manager", "system:kube-controller-manager");
+    manager_ = std::make_unique<berth::controllers::ControllerManager>(
+        client_.get(), &berth::SystemClock::Get(), f.Options());
+    manager_->Start();
+  }
+  ~LocalControlPlane() {
+    if (manager_) manager_->Stop();
+  }
+
+ private:
+  std::unique_ptr<berth::client::Interface> client_;
+  std::unique_ptr<berth::controllers::ControllerManager> manager_;
+};
+
+int RunServer(const berth::apiserver::ServerOptions& opts, const ControlPlaneFlags& cp) {
   // Many request threads would each get a glibc malloc arena and keep freed
   // list/watch buffers there; two arenas keep RSS close to the live data.
   mallopt(M_ARENA_MAX, 2);
@@ -48,9 +89,33 @@ int RunServer(const berth::apiserver::ServerOptions& opts) {
   std::cerr << "berth server: serving on " << server.url() << "; kubeconfig at "
             << opts.data_dir << "/kubeconfig\n";
   int sig = 0;
-  sigwait(&set, &sig);
-  std::cerr << "berth server: stopping\n";
+  {
+    LocalControlPlane control_plane(&server, cp);
+    sigwait(&set, &sig);
+    std::cerr << "berth server: stopping\n";
+  }
   server.Stop();
+  return 0;
+}
+
+// `berth controllers`: the control plane as its own process against a remote API server
+// (several may run; the Lease elects one).
+int RunControllers(const std::string& kubeconfig, const ControlPlaneFlags& f) {
+  mallopt(M_ARENA_MAX, 2);
+  sigset_t set = BlockStopSignals();
+  auto cfg = berth::client::LoadKubeconfig(kubeconfig);
+  if (!cfg.ok()) {
+    std::cerr << "berth controllers: " << cfg.status().message() << "\n";
+    return 1;
+  }
+  cfg->user_agent = "berth-controller-manager";
+  cfg->stream_idle_timeout = std::chrono::seconds(90);
+  berth::client::ApiClient api(*cfg);
+  berth::controllers::ControllerManager manager(&api, &berth::SystemClock::Get(), f.Options());
+  manager.Start();
+  int sig = 0;
+  sigwait(&set, &sig);
+  manager.Stop();
   return 0;
 }
 
@@ -105,7 +170,7 @@ berth::StatusOr<berth::cli::ClusterConfig> ResolveCluster(const UpFlags& f) {
   return c;
 }
 
-int RunUp(const UpFlags& f) {
+int RunUp(const UpFlags& f, const ControlPlaneFlags& cp) {
   mallopt(M_ARENA_MAX, 2);
   sigset_t set = BlockStopSignals();
   auto t0 = std::chrono::steady_clock::now();
@@ -154,6 +219,7 @@ int RunUp(const UpFlags& f) {
     server.Stop();
     return 1;
   }
+  auto control_plane = std::make_unique<LocalControlPlane>(&server, cp);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::cerr << "berth up: cluster " << cluster->name << " ready in " << secs << " s: node "
             << ao.node_name << ", API " << server.url() << ", pods " << cluster->pod_cidr
@@ -163,6 +229,7 @@ int RunUp(const UpFlags& f) {
   sigwait(&set, &sig);
   std::cerr << "berth up: stopping (pods keep running; `berth up` again adopts them, "
                "`berth down` removes them)\n";
+  control_plane.reset();
   agent.Stop();
   server.Stop();
   fs::remove(f.data_dir + "/berth.pid", ec);
@@ -253,6 +320,16 @@ int main(int argc, char** argv) {
   server->add_option("--tls-san", server_opts.tls_sans, "Extra serving-certificate SAN (repeatable)");
   server->add_option("--worker-threads", server_opts.worker_threads, "Request worker threads")
       ->capture_default_str();
+  ControlPlaneFlags cp_flags;
+  AddControlPlaneFlags(server, &cp_flags);
+
+  std::string controllers_kubeconfig;
+  CLI::App* controllers = app.add_subcommand(
+      "controllers", "Run the controllers and the scheduler against a remote API server");
+  controllers->add_option("--kubeconfig", controllers_kubeconfig, "Admin kubeconfig")->required();
+  controllers->add_option("--node-monitor-grace-period", cp_flags.node_grace_seconds,
+                          "Seconds without a node Lease renewal before the node is NotReady")
+      ->capture_default_str();
 
   berth::agent::AgentOptions agent_opts;
   CLI::App* agent = app.add_subcommand("agent", "Run a node agent that joins a cluster");
@@ -269,6 +346,9 @@ int main(int argc, char** argv) {
   agent->add_option("--service-cidr", agent_opts.service_cidr, "Service CIDR")->capture_default_str();
   agent->add_option("--runtime", agent_opts.runtime, "runc or fake")->capture_default_str();
   agent->add_option("--port", agent_opts.stream_port, "Port of the agent's logs endpoint (0: any)");
+  agent->add_option("--node-lease-renew", agent_opts.lease_renew_seconds,
+                    "Seconds between node Lease renewals")
+      ->capture_default_str();
   agent->add_option("--insecure-registry", agent_opts.insecure_registries,
                     "Registry reachable over plain HTTP (repeatable)");
 
@@ -282,6 +362,7 @@ int main(int argc, char** argv) {
   up->add_option("--node-name", up_flags.node_name, "Node name (default: the host name)");
   up->add_option("--insecure-registry", up_flags.insecure_registries,
                  "Registry reachable over plain HTTP (repeatable)");
+  AddControlPlaneFlags(up, &cp_flags);
 
   std::string down_dir;
   CLI::App* down = app.add_subcommand("down", "Stop a cluster and remove everything it made on this host");
@@ -297,9 +378,10 @@ int main(int argc, char** argv) {
   image_ls->add_option("--data-dir", image_dir, "Agent/cluster data directory")->required();
 
   CLI11_PARSE(app, argc, argv);
-  if (*server) return RunServer(server_opts);
+  if (*server) return RunServer(server_opts, cp_flags);
+  if (*controllers) return RunControllers(controllers_kubeconfig, cp_flags);
   if (*agent) return RunAgent(agent_opts);
-  if (*up) return RunUp(up_flags);
+  if (*up) return RunUp(up_flags, cp_flags);
   if (*down) return RunDown(down_dir);
   if (*image_import) return RunImage(image_dir, "import", image_file);
   if (*image_ls) return RunImage(image_dir, "ls", "");

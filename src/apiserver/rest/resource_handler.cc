@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include "apiserver/rest/deletion_propagation.h"
 #include "apiserver/rest/list_filter.h"
 #include "apiserver/rest/object_codec.h"
 #include "apiserver/rest/status_json.h"
@@ -83,12 +84,15 @@ void ResourceHandler::Handle(const RequestInfo& info, const api::ResourceType& t
   const std::string& sub = info.subresource;
   if (!sub.empty()) {
     bool ok = (sub == "status" && t.has_status) || (sub == "scale" && t.scale) ||
-              (sub == "finalize" && t.plural == "namespaces");
+              (sub == "finalize" && t.plural == "namespaces") ||
+              ((sub == "binding" || sub == "eviction") && t.group.empty() && t.plural == "pods");
     if (!ok) {
       return responder->Send(StatusResponse(
           Status(Reason::kNotFound, "the server could not find the requested resource")));
     }
     if (sub == "scale") return responder->Send(Scale(info, t, req));
+    if (sub == "binding") return responder->Send(Binding(info, t, req));
+    if (sub == "eviction") return responder->Send(Eviction(info, t, req));
   }
   const std::string& v = info.verb;
   if (v == "watch") return Watch(info, t, req, std::move(responder));
@@ -291,9 +295,20 @@ StatusOr<json::object> ResourceHandler::DoDelete(const api::ResourceType& t, con
       }
     }
     json::object& meta = obj["metadata"].as_object();
+    bool already_deleting = meta.contains("deletionTimestamp");
+    bool is_namespace = t.plural == "namespaces" && t.group.empty();
+    // The garbage collector's finalizers for the requested propagation (deletion_propagation.h).
+    if (!already_deleting && !is_namespace) {
+      if (auto gc_fins = FinalizersForDeletion(t, meta, options)) {
+        if (gc_fins->empty()) {
+          meta.erase("finalizers");
+        } else {
+          meta["finalizers"] = std::move(*gc_fins);
+        }
+      }
+    }
     const json::value* fins = meta.if_contains("finalizers");
     bool has_finalizers = fins && fins->is_array() && !fins->as_array().empty();
-    bool already_deleting = meta.contains("deletionTimestamp");
 
     // Graceful deletion: pods on a node wait for the node agent; namespaces
     // drain their contents; objects with finalizers wait for them.
@@ -307,9 +322,22 @@ StatusOr<json::object> ResourceHandler::DoDelete(const api::ResourceType& t, con
       graceful_pod = grace > 0 && GetString(obj, {"status", "phase"}) != "Succeeded" &&
                      GetString(obj, {"status", "phase"}) != "Failed";
     }
-    bool is_namespace = t.plural == "namespaces" && t.group.empty();
     if (has_finalizers || graceful_pod || is_namespace) {
-      if (already_deleting && !graceful_pod) return obj;
+      if (already_deleting && !graceful_pod) {
+        // A pod whose node agent confirms termination (grace 0) while finalizers remain is
+        // removed as soon as the last finalizer goes (see DoUpdate).
+        bool confirm_pod = t.kind == "Pod" && t.group.empty() && grace == 0 &&
+                           GetInt(obj, {"metadata", "deletionGracePeriodSeconds"}, -1) != 0;
+        if (!confirm_pod || dry_run) return obj;
+        meta["deletionGracePeriodSeconds"] = 0;
+        auto r = store_->Update(ObjectKey(t, ns, name), EncodeForStore(obj), {rev});
+        if (!r.ok()) {
+          if (r.status().reason() == Reason::kConflict) continue;
+          return r.status();
+        }
+        meta["resourceVersion"] = std::to_string(*r);
+        return obj;
+      }
       auto now = clock_->Now();
       if (!already_deleting || graceful_pod) {
         meta["deletionTimestamp"] =
@@ -353,6 +381,8 @@ Response ResourceHandler::Delete(const RequestInfo& info, const api::ResourceTyp
     if (body->is_object()) options = body->as_object();
   }
   if (auto g = req.Query("gracePeriodSeconds")) options["gracePeriodSeconds"] = std::atoll(g->c_str());
+  AddPropagationQuery(req, &options);
+  if (Status v = ValidatePropagation(options); !v.ok()) return StatusResponse(v);
   bool dry_run = req.Query("dryRun").value_or("") == "All";
   if (auto* d = options.if_contains("dryRun"); d && d->is_array() && !d->as_array().empty()) {
     dry_run = true;
@@ -373,6 +403,8 @@ Response ResourceHandler::DeleteCollection(const RequestInfo& info, const api::R
     if (!body.ok()) return StatusResponse(body.status());
     if (body->is_object()) options = body->as_object();
   }
+  AddPropagationQuery(req, &options);
+  if (Status v = ValidatePropagation(options); !v.ok()) return StatusResponse(v);
   bool dry_run = req.Query("dryRun").value_or("") == "All";
   auto res = store_->List(ObjectPrefix(t, info.namespace_), "", 0, 0);
   if (!res.ok()) return StatusResponse(res.status());

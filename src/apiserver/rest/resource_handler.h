@@ -44,6 +44,12 @@ class ResourceHandler {
   StatusOr<json::object> CreateObject(const api::ResourceType& t, json::object obj,
                                       const std::string& manager);
 
+  // Binds pod ns/name to the node in `binding` (v1 Binding): one compare-and-swap
+  // on the pod (binding.cc). 409 when already bound or being deleted.
+  StatusOr<json::object> BindPod(const api::ResourceType& pods, const std::string& ns,
+                                 const std::string& name, const json::object& binding,
+                                 bool dry_run);
+
   // Called when a namespace is marked for deletion (set by the server).
   std::function<void(const std::string& ns)> on_namespace_terminating;
 
@@ -59,6 +65,12 @@ class ResourceHandler {
   Response DeleteCollection(const RequestInfo& info, const api::ResourceType& t,
                             const Request& req);
   Response Scale(const RequestInfo& info, const api::ResourceType& t, const Request& req);
+  // pods/binding and the legacy `bindings` resource (binding.cc).
+  Response Binding(const RequestInfo& info, const api::ResourceType& pods, const Request& req);
+  // pods/eviction, honouring PodDisruptionBudgets (eviction.cc).
+  Response Eviction(const RequestInfo& info, const api::ResourceType& pods, const Request& req);
+  Status MarkAndDeletePod(const api::ResourceType& pods, const std::string& ns,
+                          const std::string& name, json::object opts, bool dry_run);
   void Watch(const RequestInfo& info, const api::ResourceType& t, const Request& req,
              std::shared_ptr<Responder> responder);
 

@@ -211,7 +211,7 @@ StatusOr<json::object> ResourceHandler::DoCreate(const api::ResourceType& t, con
   }
   obj["apiVersion"] = t.ApiVersion();
   obj["kind"] = t.kind;
-  if (t.has_status) obj.erase("status");
+  if (t.has_status && !t.status_set_on_create) obj.erase("status");
   if (t.default_fn) t.default_fn(obj);
   DropEmptyMetadataMaps(obj);
 
@@ -346,8 +346,10 @@ StatusOr<json::object> ResourceHandler::DoUpdate(const api::ResourceType& t,
   const json::value* fins = result["metadata"].as_object().if_contains("finalizers");
   bool no_finalizers = !fins || !fins->is_array() || fins->as_array().empty();
   bool deleting = result["metadata"].as_object().contains("deletionTimestamp");
+  // A pod on a node waits for its agent unless the agent already confirmed it (grace 0).
   bool pod_on_node = t.kind == "Pod" && t.group.empty() &&
-                     !GetString(result, {"spec", "nodeName"}).empty();
+                     !GetString(result, {"spec", "nodeName"}).empty() &&
+                     GetInt(result, {"metadata", "deletionGracePeriodSeconds"}, -1) != 0;
   bool is_namespace = t.plural == "namespaces" && t.group.empty();
   if (deleting && no_finalizers && !pod_on_node && !is_namespace) {
     // The last finalizer is gone: the object goes away now.

@@ -187,6 +187,7 @@ ResourceType NodeType() {
   t.short_names = {"no"};
   t.namespaced = false;
   t.has_status = true;
+  t.status_set_on_create = true;
   t.generation_tracks_spec = false;
   t.schema = KindSchema("io.k8s.api.core.v1.Node", "A machine that runs pods.",
                         {F("spec", NodeSpecSchema(), "Desired state of the node.", 2),

@@ -239,10 +239,35 @@ json::array PodRow(const json::object& pod, const HookContext& ctx) {
                      json::value(gates)};
 }
 
+// kube's DefaultTolerationSeconds admission: every pod tolerates the not-ready and unreachable
+// NoExecute taints for 300 s unless it already has a toleration covering them.
+void DefaultTolerationSeconds(json::object& spec) {
+  bool not_ready = false, unreachable = false;
+  json::value& tv = spec["tolerations"];
+  if (!tv.is_array()) tv = json::array();
+  for (const auto& t : tv.get_array()) {
+    if (!t.is_object()) continue;
+    std::string key = StringAt(t.get_object(), "key");
+    std::string effect = StringAt(t.get_object(), "effect");
+    if (!effect.empty() && effect != "NoExecute") continue;
+    not_ready = not_ready || key.empty() || key == "node.kubernetes.io/not-ready";
+    unreachable = unreachable || key.empty() || key == "node.kubernetes.io/unreachable";
+  }
+  for (auto [have, key] : {std::pair{not_ready, "node.kubernetes.io/not-ready"},
+                           std::pair{unreachable, "node.kubernetes.io/unreachable"}}) {
+    if (have) continue;
+    tv.get_array().push_back(json::object{{"key", key},
+                                          {"operator", "Exists"},
+                                          {"effect", "NoExecute"},
+                                          {"tolerationSeconds", 300}});
+  }
+}
+
 void DefaultPod(json::object& pod) {
   if (!pod.contains("spec") || !pod["spec"].is_object()) pod["spec"] = json::object();
   json::object& spec = pod["spec"].get_object();
   DefaultPodSpec(spec);
+  DefaultTolerationSeconds(spec);
   if (!pod.contains("status") || !pod["status"].is_object()) pod["status"] = json::object();
   json::object& status = pod["status"].get_object();
   if (StringAt(status, "phase").empty()) status["phase"] = "Pending";
