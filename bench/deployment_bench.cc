@@ -5,7 +5,13 @@
 // change -> all replicas updated and available, old ReplicaSet at 0), and the server process's
 // RSS (peak and at the end).
 //
+// The simulated nodes share this machine's cores with the control plane; when they are starved
+// their Leases go stale and the node lifecycle controller (rightly) marks them NotReady and later
+// evicts their pods. `--node-grace S` raises the server's node grace period to keep that
+// simulation artefact out of the control-plane figures (progress lines report NotReady nodes).
+//
 // Usage: deployment_bench --berth build/release/berth [--nodes 100] [--replicas 1000]
+//                         [--node-grace 40]
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,28 +50,21 @@ int FreePort() {
 
 json::object Deployment(int replicas, const std::string& version) {
   json::object labels{{"app", "big"}};
-  return json::object{
-      {"apiVersion", "apps/v1"},
-      {"kind", "Deployment"},
-      {"metadata", json::object{{"name", "big"}, {"namespace", "default"}}},
-      {"spec",
-       json::object{
-           {"replicas", replicas},
-           {"selector", json::object{{"matchLabels", labels}}},
-           {"template",
-            json::object{
-                {"metadata", json::object{{"labels", labels},
-                                          {"annotations", json::object{{"version", version}}}}},
-                {"spec",
-                 json::object{{"terminationGracePeriodSeconds", 0},
-                              {"containers",
-                               json::array{json::object{
-                                   {"name", "c"},
-                                   {"image", "berth.local/fake:1"},
-                                   {"resources",
-                                    json::object{{"requests",
-                                                  json::object{{"cpu", "10m"},
-                                                               {"memory", "16Mi"}}}}}}}}}}}}}}}};
+  json::object requests{{"cpu", "10m"}, {"memory", "16Mi"}};
+  json::object container{{"name", "c"},
+                         {"image", "berth.local/fake:1"},
+                         {"resources", json::object{{"requests", requests}}}};
+  json::object pod_spec{{"terminationGracePeriodSeconds", 0},
+                        {"containers", json::array{container}}};
+  json::object pod_meta{{"labels", labels},
+                        {"annotations", json::object{{"version", version}}}};
+  json::object spec{{"replicas", replicas},
+                    {"selector", json::object{{"matchLabels", labels}}},
+                    {"template", json::object{{"metadata", pod_meta}, {"spec", pod_spec}}}};
+  return json::object{{"apiVersion", "apps/v1"},
+                      {"kind", "Deployment"},
+                      {"metadata", json::object{{"name", "big"}, {"namespace", "default"}}},
+                      {"spec", spec}};
 }
 
 }  // namespace
@@ -73,17 +72,20 @@ json::object Deployment(int replicas, const std::string& version) {
 int main(int argc, char** argv) {
   std::string berth_bin;
   int nodes = 100, replicas = 1000;
+  std::string node_grace = "40";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--berth") berth_bin = argv[i + 1];
     if (a == "--nodes") nodes = atoi(argv[i + 1]);
     if (a == "--replicas") replicas = atoi(argv[i + 1]);
+    if (a == "--node-grace") node_grace = argv[i + 1];
   }
   if (berth_bin.empty()) {
     fprintf(stderr, "usage: deployment_bench --berth path/to/berth [--nodes N] [--replicas R]\n");
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);
+  setvbuf(stdout, nullptr, _IOLBF, 0);
   std::string dir = "/tmp/berth-deploybench-" + std::to_string(getpid());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
@@ -92,7 +94,8 @@ int main(int argc, char** argv) {
   if (server == 0) {
     freopen((dir + "/server.log").c_str(), "w", stderr);
     execl(berth_bin.c_str(), berth_bin.c_str(), "server", "--data-dir", (dir + "/server").c_str(),
-          "--listen", listen.c_str(), static_cast<char*>(nullptr));
+          "--listen", listen.c_str(), "--node-monitor-grace-period", node_grace.c_str(),
+          static_cast<char*>(nullptr));
     _exit(127);
   }
   auto stop_server = [&] {
@@ -133,11 +136,33 @@ int main(int argc, char** argv) {
   long peak = 0;
   auto wait_until = [&](const char* what, const std::function<bool(const json::object&)>& done) {
     auto t0 = Clock::now();
+    int polls = 0;
     while (Clock::now() - t0 < std::chrono::minutes(15)) {
       peak = std::max(peak, RssKb(server));
       auto d = api.Get("/apis/apps/v1/namespaces/default/deployments/big");
       if (d.ok() && done(d->as_object())) {
         return std::chrono::duration<double>(Clock::now() - t0).count();
+      }
+      if (d.ok() && ++polls % 50 == 0) {  // progress every ~5 s, on stderr
+        int not_ready = 0;
+        if (auto nl = api.Get("/api/v1/nodes"); nl.ok()) {
+          for (const auto& n : (*nl).as_object()["items"].as_array()) {
+            bool ready = false;
+            if (const json::value* cs = GetPath(n.as_object(), {"status", "conditions"})) {
+              for (const auto& c : cs->as_array()) {
+                if (GetString(c.as_object(), {"type"}) == "Ready")
+                  ready = GetString(c.as_object(), {"status"}) == "True";
+              }
+            }
+            not_ready += ready ? 0 : 1;
+          }
+        }
+        fprintf(stderr, "  %s: %.0f s: replicas %lld updated %lld available %lld; nodes not ready %d\n",
+                what, std::chrono::duration<double>(Clock::now() - t0).count(),
+                static_cast<long long>(GetInt(d->as_object(), {"status", "replicas"})),
+                static_cast<long long>(GetInt(d->as_object(), {"status", "updatedReplicas"})),
+                static_cast<long long>(GetInt(d->as_object(), {"status", "availableReplicas"})),
+                not_ready);
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }

@@ -260,7 +260,9 @@ std::unique_ptr<ApiClient::Conn> ApiClient::Take(std::string* err) {
 
 void ApiClient::Return(std::unique_ptr<Conn> conn) {
   std::lock_guard<std::mutex> lock(pool_->mu);
-  if (pool_->idle.size() < 8) pool_->idle.push_back(std::move(conn));
+  // Enough idle connections for a node agent's concurrent pod workers: a smaller pool closes
+  // connections under load and every new one costs a TLS handshake on both sides.
+  if (pool_->idle.size() < 32) pool_->idle.push_back(std::move(conn));
 }
 
 StatusOr<RawResponse> ApiClient::Do(const std::string& method, const std::string& path,

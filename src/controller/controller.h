@@ -53,6 +53,16 @@ class QueueController : public Controller {
   virtual Status Sync(const std::string& key) = 0;
   // Queues the key of `obj` (handler helper).
   void Enqueue(const json::object& obj) { queue_.Add(KeyOf(obj)); }
+  // A handler that queues the object's key on add, update and delete (for the informer of the
+  // controller's own kind); `on_delete` runs first on deletes (e.g. to forget expectations).
+  EventHandler EnqueueOnEvents(std::function<void(const ObjectPtr&)> on_delete = {}) {
+    return EventHandler{[this](const ObjectPtr& o) { Enqueue(*o); },
+                        [this](const ObjectPtr&, const ObjectPtr& o) { Enqueue(*o); },
+                        [this, on_delete](const ObjectPtr& o) {
+                          if (on_delete) on_delete(o);
+                          Enqueue(*o);
+                        }};
+  }
 
   Context ctx_;
   WorkQueue queue_;

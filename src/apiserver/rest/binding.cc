@@ -125,22 +125,9 @@ StatusOr<json::object> ResourceHandler::BindPod(const api::ResourceType& pods,
 
 Response ResourceHandler::Binding(const RequestInfo& info, const api::ResourceType& pods,
                                   const Request& req) {
-  if (info.verb != "create") {
-    return StatusResponse(
-        Status(Reason::kMethodNotAllowed,
-               "the server does not allow this method on the requested resource"));
-  }
-  std::vector<std::string> dups;
-  auto body = DecodeBody(req, nullptr, &dups);
+  auto body = DecodeSubresourceObject(req, info.verb, "Binding", "v1, Binding");
   if (!body.ok()) return StatusResponse(body.status());
-  if (!body->is_object()) return StatusResponse(BadRequest("the request body must be an object"));
-  const json::object& binding = body->as_object();
-  std::string kind = GetString(binding, {"kind"});
-  if (!kind.empty() && kind != "Binding") {
-    return StatusResponse(BadRequest("the API version in the data (" +
-                                     GetString(binding, {"apiVersion"}) + ") and kind (" + kind +
-                                     ") do not match the request path (v1, Binding)"));
-  }
+  const json::object& binding = *body;
   std::string body_ns = GetString(binding, {"metadata", "namespace"});
   if (!body_ns.empty() && body_ns != info.namespace_) {
     return StatusResponse(BadRequest(

@@ -163,22 +163,9 @@ Status ResourceHandler::MarkAndDeletePod(const api::ResourceType& pods, const st
 
 Response ResourceHandler::Eviction(const RequestInfo& info, const api::ResourceType& pods,
                                    const Request& req) {
-  if (info.verb != "create") {
-    return StatusResponse(
-        Status(Reason::kMethodNotAllowed,
-               "the server does not allow this method on the requested resource"));
-  }
-  std::vector<std::string> dups;
-  auto body = DecodeBody(req, nullptr, &dups);
+  auto body = DecodeSubresourceObject(req, info.verb, "Eviction", "policy/v1, Eviction");
   if (!body.ok()) return StatusResponse(body.status());
-  if (!body->is_object()) return StatusResponse(BadRequest("the request body must be an object"));
-  const json::object& ev = body->as_object();
-  std::string kind = GetString(ev, {"kind"});
-  if (!kind.empty() && kind != "Eviction") {
-    return StatusResponse(BadRequest("the API version in the data (" +
-                                     GetString(ev, {"apiVersion"}) + ") and kind (" + kind +
-                                     ") do not match the request path (policy/v1, Eviction)"));
-  }
+  const json::object& ev = *body;
   if (GetString(ev, {"metadata", "name"}) != info.name) {
     return StatusResponse(BadRequest("name in URL does not match name in Eviction object"));
   }

@@ -95,6 +95,26 @@ StatusOr<json::value> DecodeBody(const Request& req, const api::ResourceType* ty
                 "application/vnd.kubernetes.protobuf");
 }
 
+StatusOr<json::object> DecodeSubresourceObject(const Request& req, const std::string& verb,
+                                               const std::string& kind,
+                                               const std::string& path_gvk) {
+  if (verb != "create") {
+    return Status(Reason::kMethodNotAllowed,
+                  "the server does not allow this method on the requested resource");
+  }
+  std::vector<std::string> dups;
+  auto body = DecodeBody(req, nullptr, &dups);
+  if (!body.ok()) return body.status();
+  if (!body->is_object()) return BadRequest("the request body must be an object");
+  std::string got = GetString(body->as_object(), {"kind"});
+  if (!got.empty() && got != kind) {
+    return BadRequest("the API version in the data (" +
+                      GetString(body->as_object(), {"apiVersion"}) + ") and kind (" + got +
+                      ") do not match the request path (" + path_gvk + ")");
+  }
+  return std::move(body->as_object());
+}
+
 std::function<StatusOr<json::value>(const std::string&, const api::ResourceType*)>
     protobuf_decoder;
 

@@ -34,6 +34,13 @@ std::string EncodeForStore(json::object obj);
 StatusOr<json::value> DecodeBody(const Request& req, const api::ResourceType* type,
                                  std::vector<std::string>* duplicates);
 
+// The body of a POST to a subresource that takes one object of `kind` (Binding, Eviction):
+// decoded, an object, and of that kind when it names one (400 otherwise, naming `path_gvk`,
+// e.g. "v1, Binding"). 405 for any verb but create.
+StatusOr<json::object> DecodeSubresourceObject(const Request& req, const std::string& verb,
+                                               const std::string& kind,
+                                               const std::string& path_gvk);
+
 // Decodes a Kubernetes protobuf body (`k8s\0` envelope) into JSON; set at
 // start-up when the protobuf codec is linked in. `type` may be null.
 extern std::function<StatusOr<json::value>(const std::string&, const api::ResourceType*)>

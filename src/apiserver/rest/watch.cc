@@ -4,6 +4,7 @@
 // DELETED, as kube-apiserver does.
 #include <mutex>
 #include <random>
+#include <unordered_map>
 
 #include "apiserver/rest/list_filter.h"
 #include "apiserver/rest/object_codec.h"
@@ -30,9 +31,11 @@ struct WatchState {
   TimerService::Handle timer;
   bool first = true;
   int64_t last_sent = 0;
+  // Time of the last write of any event (a bookmark follows ~10 s of silence).
   std::chrono::steady_clock::time_point last_bookmark = std::chrono::steady_clock::now();
 
   void Send(const char* type_name, const json::object& obj) {
+    last_bookmark = std::chrono::steady_clock::now();
     json::object ev{{"type", type_name}};
     if (table && std::string(type_name) != "BOOKMARK" && std::string(type_name) != "ERROR") {
       api::HookContext ctx{clock->Now()};
@@ -57,12 +60,23 @@ struct WatchState {
   }
 };
 
-std::optional<json::object> Decode(const store::KeyValue& kv, int64_t rev) {
-  store::KeyValue copy = kv;
-  copy.mod_revision = rev;
-  auto o = DecodeStored(copy);
-  if (!o.ok()) return std::nullopt;
-  return std::move(*o);
+using ObjectPtr = std::shared_ptr<const json::object>;
+
+// Decodes a stored value once for all watchers: the store calls every watcher's callback with
+// the same events on its notifier thread, so a small per-thread cache keyed by (key, revision)
+// turns one JSON parse per watcher per event into one per event. Null when undecodable.
+ObjectPtr Decode(const store::KeyValue& kv) {
+  struct Cache {
+    std::unordered_map<std::string, ObjectPtr> map;  // "<revision>/<key>"
+  };
+  static thread_local Cache cache;
+  std::string id = std::to_string(kv.mod_revision) + "/" + kv.key;
+  if (auto it = cache.map.find(id); it != cache.map.end()) return it->second;
+  auto o = DecodeStored(kv);
+  ObjectPtr p = o.ok() ? std::make_shared<const json::object>(std::move(*o)) : nullptr;
+  if (cache.map.size() >= 4096) cache.map.clear();
+  cache.map.emplace(std::move(id), p);
+  return p;
 }
 
 }  // namespace
@@ -126,16 +140,16 @@ void ResourceHandler::Watch(const RequestInfo& info, const api::ResourceType& t,
       if (e.kv.mod_revision <= st->last_sent) continue;
       st->last_sent = e.kv.mod_revision;
       if (e.type == store::Event::Type::kDelete) {
-        auto old = Decode(e.kv, e.kv.mod_revision);
+        auto old = Decode(e.kv);
         if (old && st->filter.Matches(*old)) st->Send("DELETED", *old);
         continue;
       }
-      auto now = Decode(e.kv, e.kv.mod_revision);
+      auto now = Decode(e.kv);
       if (!now) continue;
       bool match_now = st->filter.Matches(*now);
       bool match_before = false;
       if (e.prev) {
-        auto before = Decode(*e.prev, e.prev->mod_revision);
+        auto before = Decode(*e.prev);
         match_before = before && st->filter.Matches(*before);
       }
       if (match_now && match_before) {
@@ -146,10 +160,11 @@ void ResourceHandler::Watch(const RequestInfo& info, const api::ResourceType& t,
         st->Send("DELETED", *now);
       }
     }
-    // Bookmarks tell informers how far they are; one every ~10 s is plenty.
+    // Bookmarks tell informers how far they are (and keep a quiet stream alive): one after ~10 s
+    // without a write to this watcher, also while other objects' events are being filtered out.
     auto now_mono = std::chrono::steady_clock::now();
-    if (events.empty() && progress > 0 && st->bookmarks &&
-        now_mono - st->last_bookmark >= std::chrono::seconds(10)) {
+    if (st->bookmarks && now_mono - st->last_bookmark >= std::chrono::seconds(10) &&
+        std::max(st->last_sent, progress) > 0) {
       st->last_bookmark = now_mono;
       st->last_sent = std::max(st->last_sent, progress);
       json::object bm{{"kind", st->type->kind},

@@ -2,69 +2,13 @@
 
 #include <algorithm>
 
+#include "controllers/common/json_hash.h"
 #include "controllers/common/owner_refs.h"
 #include "controllers/common/pod_state.h"
 
 namespace berth::controllers {
 
 namespace {
-
-// Drops null members and empty objects/arrays recursively, so that equal templates compare equal
-// whatever the server's defaulting left as empty values.
-json::value Normalize(const json::value& v) {
-  if (v.is_object()) {
-    json::object out;
-    for (const auto& kv : v.as_object()) {
-      json::value n = Normalize(kv.value());
-      if (n.is_null()) continue;
-      if (n.is_object() && n.as_object().empty()) continue;
-      if (n.is_array() && n.as_array().empty()) continue;
-      out[kv.key()] = std::move(n);
-    }
-    return out;
-  }
-  if (v.is_array()) {
-    json::array out;
-    for (const auto& e : v.as_array()) out.push_back(Normalize(e));
-    return out;
-  }
-  return v;
-}
-
-void AppendCanonical(const json::value& v, std::string& out) {
-  if (v.is_object()) {
-    const json::object& o = v.as_object();
-    std::vector<std::string_view> keys;
-    for (const auto& kv : o) keys.push_back(kv.key());
-    std::sort(keys.begin(), keys.end());
-    out += '{';
-    for (size_t i = 0; i < keys.size(); i++) {
-      if (i) out += ',';
-      out += json::serialize(json::string(keys[i]));
-      out += ':';
-      AppendCanonical(o.at(keys[i]), out);
-    }
-    out += '}';
-  } else if (v.is_array()) {
-    out += '[';
-    const json::array& a = v.as_array();
-    for (size_t i = 0; i < a.size(); i++) {
-      if (i) out += ',';
-      AppendCanonical(a[i], out);
-    }
-    out += ']';
-  } else {
-    out += json::serialize(v);
-  }
-}
-
-std::string SafeEncode(const std::string& s) {
-  static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
-  constexpr size_t kLen = sizeof(kAlphabet) - 1;
-  std::string out = s;
-  for (char& c : out) c = kAlphabet[static_cast<unsigned char>(c) % kLen];
-  return out;
-}
 
 json::object NewRevision(const json::object& owner, const json::object& data,
                          const std::string& hash, int64_t number) {
@@ -116,23 +60,12 @@ json::object TemplateOfRevision(const json::object& revision) {
 }
 
 bool RevisionDataEqual(const json::value& a, const json::value& b) {
-  return Normalize(a) == Normalize(b);
+  return NormalizeJson(a) == NormalizeJson(b);
 }
 
 std::string HashRevisionData(const json::value& data, int64_t collision_count) {
-  std::string text;
-  AppendCanonical(Normalize(data), text);
-  uint32_t h = 2166136261u;
-  auto feed = [&h](unsigned char c) {
-    h ^= c;
-    h *= 16777619u;
-  };
-  for (char c : text) feed(static_cast<unsigned char>(c));
-  if (collision_count > 0) {
-    auto cc = static_cast<uint32_t>(collision_count);
-    for (int i = 0; i < 4; i++) feed(static_cast<unsigned char>((cc >> (8 * i)) & 0xff));
-  }
-  return SafeEncode(std::to_string(h));
+  return HashJson(data, collision_count > 0 ? std::optional<int64_t>(collision_count)
+                                            : std::nullopt);
 }
 
 int64_t RevisionNumber(const json::object& revision) { return GetInt(revision, {"revision"}); }

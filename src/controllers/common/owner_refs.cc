@@ -96,4 +96,27 @@ std::vector<controller::ObjectPtr> ClaimObjects(
   return out;
 }
 
+std::string ControllerKeyIn(const json::object& obj, std::string_view kind,
+                            const controller::Informer& owners) {
+  const json::object* ref = ControllerRefOf(obj);
+  if (!ref || GetString(*ref, {"kind"}) != kind) return "";
+  controller::ObjectPtr owner =
+      owners.Get(GetString(obj, {"metadata", "namespace"}), GetString(*ref, {"name"}));
+  if (!owner || GetString(*owner, {"metadata", "uid"}) != GetString(*ref, {"uid"})) return "";
+  return controller::KeyOf(*owner);
+}
+
+std::vector<controller::ObjectPtr> SelectingOwners(const json::object& obj,
+                                                   const controller::Informer& owners) {
+  std::vector<controller::ObjectPtr> out;
+  for (auto& owner : owners.List(GetString(obj, {"metadata", "namespace"}))) {
+    const json::value* sel = GetPath(*owner, {"spec", "selector"});
+    if (!sel) continue;
+    auto selector = api::selector::FromLabelSelectorJson(*sel);
+    if (selector.ok() && !selector->Empty() && selector->Matches(LabelsOf(obj)))
+      out.push_back(std::move(owner));
+  }
+  return out;
+}
+
 }  // namespace berth::controllers

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/selector/label_selector.h"
@@ -23,6 +24,15 @@ json::object MakeControllerRef(const json::object& owner);
 // metadata.labels of `obj` (empty object when absent).
 const json::object& LabelsOf(const json::object& obj);
 bool IsBeingDeleted(const json::object& obj);
+
+// The cache key of the `kind` object in `owners` that `obj`'s controller reference names (same
+// name and uid), or "" when it is not in the cache (or `obj` has no such controller).
+std::string ControllerKeyIn(const json::object& obj, std::string_view kind,
+                            const controller::Informer& owners);
+// The cached owners in `obj`'s namespace whose non-empty spec.selector matches `obj`'s labels
+// (candidates to adopt an orphan).
+std::vector<controller::ObjectPtr> SelectingOwners(const json::object& obj,
+                                                   const controller::Informer& owners);
 
 // Claims objects for `owner`: keeps those it controls that still match `selector`, adopts
 // orphans that match (unless the owner is being deleted), releases controlled ones that no longer

@@ -53,13 +53,8 @@ DaemonSetController::DaemonSetController(const controller::Context& ctx)
       node_informer_(ctx.informers->For(kNodePath)),
       rev_informer_(ctx.informers->For(kControllerRevisionsPath)),
       expectations_(ctx.clock) {
-  ds_informer_->AddHandler(controller::EventHandler{
-      [this](const controller::ObjectPtr& o) { Enqueue(*o); },
-      [this](const controller::ObjectPtr&, const controller::ObjectPtr& o) { Enqueue(*o); },
-      [this](const controller::ObjectPtr& o) {
-        expectations_.Forget(controller::KeyOf(*o));
-        Enqueue(*o);
-      }});
+  ds_informer_->AddHandler(EnqueueOnEvents(
+      [this](const controller::ObjectPtr& o) { expectations_.Forget(controller::KeyOf(*o)); }));
   pod_informer_->AddHandler(controller::EventHandler{
       [this](const controller::ObjectPtr& p) { OnPodAdd(p); },
       [this](const controller::ObjectPtr& o, const controller::ObjectPtr& p) { OnPodUpdate(o, p); },
@@ -72,21 +67,11 @@ DaemonSetController::DaemonSetController(const controller::Context& ctx)
 }
 
 std::string DaemonSetController::OwnerKey(const json::object& pod) const {
-  const json::object* ref = ControllerRefOf(pod);
-  if (!ref || GetString(*ref, {"kind"}) != "DaemonSet") return "";
-  controller::ObjectPtr ds =
-      ds_informer_->Get(GetString(pod, {"metadata", "namespace"}), GetString(*ref, {"name"}));
-  if (!ds || GetString(*ds, {"metadata", "uid"}) != GetString(*ref, {"uid"})) return "";
-  return controller::KeyOf(*ds);
+  return ControllerKeyIn(pod, "DaemonSet", *ds_informer_);
 }
 
 void DaemonSetController::EnqueueMatching(const json::object& pod) {
-  for (const auto& ds : ds_informer_->List(GetString(pod, {"metadata", "namespace"}))) {
-    const json::value* sel = GetPath(*ds, {"spec", "selector"});
-    if (!sel) continue;
-    auto selector = api::selector::FromLabelSelectorJson(*sel);
-    if (selector.ok() && !selector->Empty() && selector->Matches(LabelsOf(pod))) Enqueue(*ds);
-  }
+  for (const auto& owner : SelectingOwners(pod, *ds_informer_)) Enqueue(*owner);
 }
 
 void DaemonSetController::EnqueueAll() {

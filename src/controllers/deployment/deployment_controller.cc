@@ -65,10 +65,7 @@ DeploymentController::DeploymentController(const controller::Context& ctx)
       d_informer_(ctx.informers->For("/apis/apps/v1/deployments")),
       rs_informer_(ctx.informers->For("/apis/apps/v1/replicasets")),
       pod_informer_(ctx.informers->For("/api/v1/pods")) {
-  d_informer_->AddHandler(controller::EventHandler{
-      [this](const controller::ObjectPtr& o) { Enqueue(*o); },
-      [this](const controller::ObjectPtr&, const controller::ObjectPtr& o) { Enqueue(*o); },
-      [this](const controller::ObjectPtr& o) { Enqueue(*o); }});
+  d_informer_->AddHandler(EnqueueOnEvents());
   rs_informer_->AddHandler(controller::EventHandler{
       [this](const controller::ObjectPtr& o) { OnRs(nullptr, o); },
       [this](const controller::ObjectPtr& old, const controller::ObjectPtr& o) { OnRs(old, o); },
@@ -78,21 +75,11 @@ DeploymentController::DeploymentController(const controller::Context& ctx)
 }
 
 std::string DeploymentController::DeploymentKeyOf(const json::object& obj) const {
-  const json::object* ref = ControllerRefOf(obj);
-  if (!ref || GetString(*ref, {"kind"}) != "Deployment") return "";
-  controller::ObjectPtr d =
-      d_informer_->Get(GetString(obj, {"metadata", "namespace"}), GetString(*ref, {"name"}));
-  if (!d || GetString(*d, {"metadata", "uid"}) != GetString(*ref, {"uid"})) return "";
-  return controller::KeyOf(*d);
+  return ControllerKeyIn(obj, "Deployment", *d_informer_);
 }
 
 void DeploymentController::EnqueueMatching(const json::object& rs) {
-  for (const auto& d : d_informer_->List(GetString(rs, {"metadata", "namespace"}))) {
-    const json::value* sel = GetPath(*d, {"spec", "selector"});
-    if (!sel) continue;
-    auto selector = api::selector::FromLabelSelectorJson(*sel);
-    if (selector.ok() && !selector->Empty() && selector->Matches(LabelsOf(rs))) Enqueue(*d);
-  }
+  for (const auto& owner : SelectingOwners(rs, *d_informer_)) Enqueue(*owner);
 }
 
 void DeploymentController::OnRs(const controller::ObjectPtr& old_rs,

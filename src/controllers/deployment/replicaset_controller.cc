@@ -39,13 +39,8 @@ ReplicaSetController::ReplicaSetController(const controller::Context& ctx)
       rs_informer_(ctx.informers->For(kRsPath)),
       pod_informer_(ctx.informers->For(kPodPath)),
       expectations_(ctx.clock) {
-  rs_informer_->AddHandler(controller::EventHandler{
-      [this](const controller::ObjectPtr& o) { Enqueue(*o); },
-      [this](const controller::ObjectPtr&, const controller::ObjectPtr& o) { Enqueue(*o); },
-      [this](const controller::ObjectPtr& o) {
-        expectations_.Forget(controller::KeyOf(*o));
-        Enqueue(*o);
-      }});
+  rs_informer_->AddHandler(EnqueueOnEvents(
+      [this](const controller::ObjectPtr& o) { expectations_.Forget(controller::KeyOf(*o)); }));
   pod_informer_->AddHandler(controller::EventHandler{
       [this](const controller::ObjectPtr& p) { OnPodAdd(p); },
       [this](const controller::ObjectPtr& o, const controller::ObjectPtr& p) { OnPodUpdate(o, p); },
@@ -53,22 +48,11 @@ ReplicaSetController::ReplicaSetController(const controller::Context& ctx)
 }
 
 std::string ReplicaSetController::OwnerKey(const json::object& pod) const {
-  const json::object* ref = ControllerRefOf(pod);
-  if (!ref || GetString(*ref, {"kind"}) != "ReplicaSet") return "";
-  std::string ns = GetString(pod, {"metadata", "namespace"});
-  controller::ObjectPtr rs = rs_informer_->Get(ns, GetString(*ref, {"name"}));
-  if (!rs || GetString(*rs, {"metadata", "uid"}) != GetString(*ref, {"uid"})) return "";
-  return controller::KeyOf(*rs);
+  return ControllerKeyIn(pod, "ReplicaSet", *rs_informer_);
 }
 
 void ReplicaSetController::EnqueueMatching(const json::object& pod) {
-  std::string ns = GetString(pod, {"metadata", "namespace"});
-  for (const auto& rs : rs_informer_->List(ns)) {
-    const json::value* sel = GetPath(*rs, {"spec", "selector"});
-    if (!sel) continue;
-    auto selector = api::selector::FromLabelSelectorJson(*sel);
-    if (selector.ok() && !selector->Empty() && selector->Matches(LabelsOf(pod))) Enqueue(*rs);
-  }
+  for (const auto& owner : SelectingOwners(pod, *rs_informer_)) Enqueue(*owner);
 }
 
 void ReplicaSetController::OnPodAdd(const controller::ObjectPtr& pod) {

@@ -1,10 +1,8 @@
 // The pod-template-hash of Deployments: a short, stable name suffix for the ReplicaSet that runs
 // one pod template, and template equality that ignores that label.
 //
-// The hash is FNV-1a (32 bit) over a canonical serialization of the template (object keys sorted,
-// so key order never matters) followed by the collision count, printed in decimal and mapped
-// through kube's "safe" alphabet (no vowels, no confusable characters) like rand.SafeEncodeString.
-// Pure functions, thread-safe.
+// The hash is controllers::HashJson of the template (common/json_hash.h): key order and empty
+// values never matter. Pure functions, thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -17,10 +15,6 @@ namespace berth::controllers::deployutil {
 
 inline constexpr const char* kPodTemplateHashLabel = "pod-template-hash";
 
-// Maps every byte of `s` into "bcdfghjklmnpqrstvwxz2456789".
-std::string SafeEncodeString(const std::string& s);
-// Canonical JSON text: object keys sorted recursively.
-std::string CanonicalJson(const json::value& v);
 // The hash of a pod template ({metadata, spec}); `collision_count` is mixed in when present.
 std::string ComputeTemplateHash(const json::value& pod_template,
                                 std::optional<int64_t> collision_count);

@@ -68,11 +68,7 @@ CronJobController::CronJobController(const controller::Context& ctx)
     : QueueController(ctx),
       cronjobs_(ctx.informers->For("/apis/batch/v1/cronjobs")),
       jobs_(ctx.informers->For("/apis/batch/v1/jobs")) {
-  cronjobs_->AddHandler(controller::EventHandler{
-      [this](const ObjectPtr& o) { Enqueue(*o); },
-      [this](const ObjectPtr&, const ObjectPtr& o) { Enqueue(*o); },
-      [this](const ObjectPtr& o) { Enqueue(*o); },
-  });
+  cronjobs_->AddHandler(EnqueueOnEvents());
   auto owner_key = [this](const ObjectPtr& job) {
     const json::object* ref = ControllerRefOf(*job);
     if (ref == nullptr || GetString(*ref, {"kind"}) != "CronJob") return;

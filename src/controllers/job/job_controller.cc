@@ -86,11 +86,7 @@ JobController::JobController(const controller::Context& ctx)
     : QueueController(ctx),
       jobs_(ctx.informers->For("/apis/batch/v1/jobs")),
       pods_(ctx.informers->For("/api/v1/pods")) {
-  jobs_->AddHandler(controller::EventHandler{
-      [this](const ObjectPtr& o) { Enqueue(*o); },
-      [this](const ObjectPtr&, const ObjectPtr& o) { Enqueue(*o); },
-      [this](const ObjectPtr& o) { Enqueue(*o); },
-  });
+  jobs_->AddHandler(EnqueueOnEvents());
   pods_->AddHandler(controller::EventHandler{
       [this](const ObjectPtr& o) { OnPodEvent(nullptr, o, false); },
       [this](const ObjectPtr& old, const ObjectPtr& o) { OnPodEvent(old, o, false); },

@@ -27,10 +27,7 @@ StatefulSetController::StatefulSetController(const controller::Context& ctx)
       set_informer_(ctx.informers->For(kSetPath)),
       pod_informer_(ctx.informers->For(kPodPath)),
       rev_informer_(ctx.informers->For(kControllerRevisionsPath)) {
-  set_informer_->AddHandler(controller::EventHandler{
-      [this](const controller::ObjectPtr& o) { Enqueue(*o); },
-      [this](const controller::ObjectPtr&, const controller::ObjectPtr& o) { Enqueue(*o); },
-      [this](const controller::ObjectPtr& o) { Enqueue(*o); }});
+  set_informer_->AddHandler(EnqueueOnEvents());
   pod_informer_->AddHandler(controller::EventHandler{
       [this](const controller::ObjectPtr& p) { OnPodEvent(nullptr, p); },
       [this](const controller::ObjectPtr& o, const controller::ObjectPtr& p) { OnPodEvent(o, p); },
@@ -38,21 +35,11 @@ StatefulSetController::StatefulSetController(const controller::Context& ctx)
 }
 
 std::string StatefulSetController::OwnerKey(const json::object& pod) const {
-  const json::object* ref = ControllerRefOf(pod);
-  if (!ref || GetString(*ref, {"kind"}) != "StatefulSet") return "";
-  controller::ObjectPtr set =
-      set_informer_->Get(GetString(pod, {"metadata", "namespace"}), GetString(*ref, {"name"}));
-  if (!set || GetString(*set, {"metadata", "uid"}) != GetString(*ref, {"uid"})) return "";
-  return controller::KeyOf(*set);
+  return ControllerKeyIn(pod, "StatefulSet", *set_informer_);
 }
 
 void StatefulSetController::EnqueueMatching(const json::object& pod) {
-  for (const auto& set : set_informer_->List(GetString(pod, {"metadata", "namespace"}))) {
-    const json::value* sel = GetPath(*set, {"spec", "selector"});
-    if (!sel) continue;
-    auto selector = api::selector::FromLabelSelectorJson(*sel);
-    if (selector.ok() && !selector->Empty() && selector->Matches(LabelsOf(pod))) Enqueue(*set);
-  }
+  for (const auto& owner : SelectingOwners(pod, *set_informer_)) Enqueue(*owner);
 }
 
 void StatefulSetController::OnPodEvent(const controller::ObjectPtr& old_pod,
