@@ -74,7 +74,7 @@ ObjectPtr Decode(const store::KeyValue& kv) {
   if (auto it = cache.map.find(id); it != cache.map.end()) return it->second;
   auto o = DecodeStored(kv);
   ObjectPtr p = o.ok() ? std::make_shared<const json::object>(std::move(*o)) : nullptr;
-  if (cache.map.size() >= 4096) cache.map.clear();
+  if (cache.map.size() >= 1024) cache.map.clear();  // ~ one batch of events; bounds memory
   cache.map.emplace(std::move(id), p);
   return p;
 }
@@ -163,13 +163,16 @@ void ResourceHandler::Watch(const RequestInfo& info, const api::ResourceType& t,
     // Bookmarks tell informers how far they are (and keep a quiet stream alive): one after ~10 s
     // without a write to this watcher, also while other objects' events are being filtered out.
     auto now_mono = std::chrono::steady_clock::now();
-    if (st->bookmarks && now_mono - st->last_bookmark >= std::chrono::seconds(10) &&
-        std::max(st->last_sent, progress) > 0) {
+    // `progress` vouches for "nothing more up to here" only in an empty batch; after events the
+    // bookmark may only claim what this batch covered (a later batch may still bring revisions
+    // between the two, and last_sent skips everything at or below it).
+    int64_t upto = events.empty() ? std::max(st->last_sent, progress) : st->last_sent;
+    if (st->bookmarks && now_mono - st->last_bookmark >= std::chrono::seconds(10) && upto > 0) {
       st->last_bookmark = now_mono;
-      st->last_sent = std::max(st->last_sent, progress);
+      st->last_sent = upto;
       json::object bm{{"kind", st->type->kind},
                       {"apiVersion", st->type->ApiVersion()},
-                      {"metadata", json::object{{"resourceVersion", std::to_string(progress)}}}};
+                      {"metadata", json::object{{"resourceVersion", std::to_string(upto)}}}};
       st->Send("BOOKMARK", bm);
     }
   };
