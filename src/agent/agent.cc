@@ -15,6 +15,9 @@
 #include "agent/stream_server.h"
 #include "apiserver/tls/atomic_file.h"
 #include "common/subprocess.h"
+#include "dns/cluster_dns.h"
+#include "network/ipv4_cidr.h"
+#include "proxy/proxier.h"
 
 namespace berth::agent {
 namespace fs = std::filesystem;
@@ -30,6 +33,8 @@ struct Agent::Impl {
   std::unique_ptr<StreamServer> streams;
   std::unique_ptr<NodeStatusReporter> node;
   std::unique_ptr<PodManager> pods;
+  std::unique_ptr<proxy::Proxier> proxier;
+  std::unique_ptr<dns::ClusterDns> dns;
   // The fake runtime only moves when ticked: a thread delivers its scripted exits.
   std::thread fake_ticker;
   std::atomic<bool> stop_ticker{false};
@@ -118,6 +123,40 @@ static std::unique_ptr<runtime::Runtime> MakeRuntime(const AgentOptions& o) {
   return runtime::NewRuncRuntime(r);
 }
 
+// The bridge's own address (the pods' gateway): where the node-local DNS listens.
+static std::string GatewayAddress(const AgentOptions& o) {
+  auto cidr = network::ParseIpv4Cidr(o.pod_cidr);
+  return cidr.ok() ? cidr->FirstHost() : "";
+}
+
+static std::unique_ptr<proxy::Proxier> MakeProxier(client::Interface* api, const AgentOptions& o) {
+  proxy::ProxyOptions p;
+  p.table = "berth-" + o.cluster;
+  p.node_name = o.node_name;
+  p.pod_cidr = o.pod_cidr;
+  p.service_cidr = o.service_cidr;
+  p.dns_cluster_ip = ClusterDnsAddress(o.service_cidr);
+  p.dns_target_ip = GatewayAddress(o);
+  p.dns_target_port = 53;
+  return std::make_unique<proxy::Proxier>(api, p, proxy::NewNftRunner());
+}
+
+// Replies between pods on one bridge must pass the nat hooks to be un-DNATed (kube-proxy
+// needs the same); the setting is host-wide, so it is only ever switched on.
+static void EnableBridgeNetfilter() {
+  const char* path = "/proc/sys/net/bridge/bridge-nf-call-iptables";
+  std::ifstream in(path);
+  std::string v;
+  if (!(in >> v)) {
+    fprintf(stderr, "agent: %s missing (br_netfilter not loaded): pod-to-service traffic between "
+                    "pods of one node may fail\n", path);
+    return;
+  }
+  if (v == "1") return;
+  std::ofstream out(path);
+  out << "1\n";
+}
+
 static std::unique_ptr<network::PodNetwork> MakeNetwork(const AgentOptions& o) {
   network::NetworkConfig n;
   n.cluster = o.cluster;
@@ -166,6 +205,16 @@ Status Agent::Start() {
       auto r = RunChecked({"ip", "route", "replace", o.service_cidr, "dev", o.bridge});
       if (!r.ok()) return r.status();
     }
+    EnableBridgeNetfilter();
+    // Services before pods: a pod's first request may go to a service or to the DNS.
+    m.proxier = MakeProxier(m.api.get(), o);
+    BERTH_RETURN_IF_ERROR(m.proxier->Start());
+    dns::ClusterDnsOptions d;
+    d.cluster_domain = o.cluster_domain;
+    d.listen = {GatewayAddress(o) + ":53"};
+    d.upstreams = o.dns_upstreams;
+    m.dns = std::make_unique<dns::ClusterDns>(m.api.get(), d);
+    BERTH_RETURN_IF_ERROR(m.dns->Start());
   }
   m.runtime = MakeRuntime(o);
   if (fake) {
@@ -186,6 +235,7 @@ Status Agent::Start() {
   m.ctx.node_ip = o.node_ip;
   m.ctx.data_dir = o.data_dir;
   m.ctx.cluster_dns = ClusterDnsAddress(o.service_cidr);
+  m.ctx.cluster_domain = o.cluster_domain;
   m.ctx.insecure_registries = o.insecure_registries;
   m.ctx.fake_runtime = fake;
   m.events = std::make_unique<client::EventRecorder>(m.api.get(), m.ctx.clock, "kubelet", o.node_name);
@@ -222,11 +272,16 @@ void Agent::Stop() {
   if (m.pods) m.pods->Stop();
   if (m.node) m.node->Stop();
   if (m.streams) m.streams->Stop();
+  // The proxy's rules stay in place: a restarted agent keeps services reachable meanwhile.
+  if (m.proxier) m.proxier->Stop();
+  if (m.dns) m.dns->Stop();
   m.stop_ticker = true;
   if (m.fake_ticker.joinable()) m.fake_ticker.join();
   m.pods.reset();
   m.node.reset();
   m.streams.reset();
+  m.dns.reset();
+  m.proxier.reset();
   m.events.reset();
 }
 
@@ -238,6 +293,10 @@ Status Agent::Destroy() {
     if (!m.runtime) m.runtime = MakeRuntime(m.opts);
     Status s = m.runtime->Destroy();
     if (!s.ok()) first = s;
+    // The proxy's table goes first (it only needs nft, no API).
+    if (!m.proxier) m.proxier = MakeProxier(nullptr, m.opts);
+    s = m.proxier->Destroy();
+    if (!s.ok() && first.ok()) first = s;
     if (!m.network) m.network = MakeNetwork(m.opts);
     s = m.network->Destroy();
     if (!s.ok() && first.ok()) first = s;

@@ -4,7 +4,10 @@
 //
 // Host-level names derive from `cluster` so two clusters share a machine safely:
 //   bridge <bridge>, netns berth-<cluster>-*, cgroup parent berth-<cluster>,
-//   runc root /run/berth/<cluster>/runc.
+//   runc root /run/berth/<cluster>/runc, nftables table ip berth-<cluster>.
+// With the runc runtime the agent also runs the node's service proxy (nftables) and the
+// node-local cluster DNS on <bridge gateway>:53, which the proxy makes reachable as the
+// cluster DNS address (the service CIDR's tenth address) from pods and from the host.
 // Stop() leaves containers running; a new Agent over the same data dir adopts them.
 // Destroy() (for `berth down`) removes every container, namespace, mount, cgroup and the bridge.
 #pragma once
@@ -28,6 +31,9 @@ struct AgentOptions {
   std::string bridge = "berth0";
   std::string pod_cidr = "10.88.0.0/16";
   std::string service_cidr = "10.96.0.0/16";
+  std::string cluster_domain = "cluster.local";
+  // Upstream resolvers ("ip:port") for names outside the cluster domain; none by default.
+  std::vector<std::string> dns_upstreams;
   std::string runtime = "runc";  // "runc" or "fake"
   int stream_port = 0;           // 0 = any free port
   double lease_renew_seconds = 10;  // node Lease renewal period (kubelet: 10 s)

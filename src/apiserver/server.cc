@@ -8,6 +8,9 @@
 
 #include <boost/asio/ssl/context.hpp>
 #include <filesystem>
+#include <iostream>
+#include <map>
+#include <random>
 
 #include "api/kinds/kinds.h"
 #include "api/protobuf/protobuf_body.h"
@@ -18,6 +21,8 @@
 #include "apiserver/http/server.h"
 #include "apiserver/namespace_finalizer.h"
 #include "apiserver/rest/resource_handler.h"
+#include "apiserver/services/builtin_services.h"
+#include "apiserver/services/service_allocator.h"
 #include "apiserver/timer_service.h"
 #include "apiserver/tls/kubeconfig.h"
 #include "apiserver/tls/pki.h"
@@ -41,6 +46,8 @@ struct Server::Impl {
   std::string join_token;
   std::unique_ptr<HttpServer> http;
   std::string host;
+  // After `store` and `resources`: its store watch goes first, and no request runs by then.
+  std::unique_ptr<services::ServiceAllocator> service_alloc;
 };
 
 Server::Server(ServerOptions opts) : impl_(std::make_unique<Impl>()) {
@@ -119,6 +126,23 @@ Status Server::Start() {
     f->Enqueue(ns);
   };
 
+  // Service IPs and node ports: rebuilt from the stored Services before serving.
+  auto cidr = services::Ipv4Range::Parse(m.opts.service_cidr);
+  if (!cidr.ok()) return cidr.status();
+  auto node_ports = services::PortRange::Parse(m.opts.service_node_port_range);
+  if (!node_ports.ok()) return node_ports.status();
+  if (auto svct = registry.Find("", "v1", "services")) {
+    std::map<uint64_t, std::string> reserved{
+        {services::kKubernetesServiceOffset, "default/kubernetes"}};
+    if (services::kDnsServiceOffset <= cidr->size()) {
+      reserved[services::kDnsServiceOffset] = "kube-system/kube-dns";
+    }
+    m.service_alloc = std::make_unique<services::ServiceAllocator>(
+        *cidr, *node_ports, std::move(reserved), std::random_device{}());
+    BERTH_RETURN_IF_ERROR(m.service_alloc->Rebuild(m.store.get(), *svct));
+    m.resources->SetWriteHook(*svct, m.service_alloc.get());
+  }
+
   // System namespaces exist from the start.
   if (auto nst = registry.Find("", "v1", "namespaces")) {
     for (const char* ns : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
@@ -144,6 +168,22 @@ Status Server::Start() {
   ho.worker_threads = m.opts.worker_threads;
   m.http = std::make_unique<HttpServer>(ho, ssl, m.api.get());
   BERTH_RETURN_IF_ERROR(m.http->Start());
+
+  // The `kubernetes` and `kube-dns` services (their port is known only now).
+  services::BuiltinServicesOptions bo;
+  bo.service_cidr = *cidr;
+  bo.api_port = port ? port : m.http->port();
+  bo.advertise_address = m.opts.advertise_address;
+  if (bo.advertise_address.empty()) {
+    bo.advertise_address = services::ParseIpv4(m.host) && m.host != "0.0.0.0" ? m.host : "127.0.0.1";
+  }
+  if (!services::ParseIpv4(bo.advertise_address)) {
+    return BadRequest("--advertise-address must be an IPv4 address");
+  }
+  auto bootstrap = NewLocalClient("berth-apiserver", "system:apiserver");
+  if (Status s = services::EnsureBuiltinServices(bootstrap.get(), bo); !s.ok()) {
+    std::cerr << "berth server: built-in services: " << s.message() << "\n";
+  }
 
   // Only now, with the port answering, hand out the kubeconfig.
   return tls::WriteKubeconfig(m.opts.data_dir + "/kubeconfig", url(), m.pki);

@@ -21,6 +21,13 @@ struct ServerOptions {
   int worker_threads = 64;
   // Revisions of history kept for watches and paged lists (older ones are compacted).
   int64_t history_revisions = 10000;
+  // Services get cluster IPs from this IPv4 CIDR (its first address is the
+  // `kubernetes` service, its tenth `kube-dns`) and node ports from this range.
+  std::string service_cidr = "10.96.0.0/16";
+  std::string service_node_port_range = "30000-32767";
+  // The address the `kubernetes` service's endpoints name ("" = the --listen
+  // host, or 127.0.0.1 when that is a wildcard or not IPv4).
+  std::string advertise_address;
 };
 
 class Server {

@@ -153,6 +153,7 @@ struct UpFlags {
   std::string name;
   std::string node_name;
   std::vector<std::string> insecure_registries;
+  std::string node_port_range = "30000-32767";
 };
 
 berth::StatusOr<berth::cli::ClusterConfig> ResolveCluster(const UpFlags& f) {
@@ -192,6 +193,8 @@ int RunUp(const UpFlags& f, const ControlPlaneFlags& cp) {
   berth::apiserver::ServerOptions so;
   so.data_dir = f.data_dir;
   so.listen = f.listen;
+  so.service_cidr = cluster->service_cidr;
+  so.service_node_port_range = f.node_port_range;
   berth::apiserver::Server server(so);
   if (auto s = server.Start(); !s.ok()) {
     std::cerr << "berth up: server: " << s.message() << "\n";
@@ -320,6 +323,13 @@ int main(int argc, char** argv) {
   server->add_option("--tls-san", server_opts.tls_sans, "Extra serving-certificate SAN (repeatable)");
   server->add_option("--worker-threads", server_opts.worker_threads, "Request worker threads")
       ->capture_default_str();
+  server->add_option("--service-cidr", server_opts.service_cidr, "IPv4 CIDR of service cluster IPs")
+      ->capture_default_str();
+  server->add_option("--service-node-port-range", server_opts.service_node_port_range,
+                     "FIRST-LAST ports of NodePort services")
+      ->capture_default_str();
+  server->add_option("--advertise-address", server_opts.advertise_address,
+                     "IPv4 the `kubernetes` service's endpoints name (default: the --listen host)");
   ControlPlaneFlags cp_flags;
   AddControlPlaneFlags(server, &cp_flags);
 
@@ -358,6 +368,9 @@ int main(int argc, char** argv) {
   up->add_option("--listen", up_flags.listen, "HOST:PORT of the API server")->capture_default_str();
   up->add_option("--pod-cidr", up_flags.pod_cidr, "Pod CIDR (default 10.88.0.0/16)");
   up->add_option("--service-cidr", up_flags.service_cidr, "Service CIDR (default 10.96.0.0/16)");
+  up->add_option("--service-node-port-range", up_flags.node_port_range,
+                 "FIRST-LAST ports of NodePort services")
+      ->capture_default_str();
   up->add_option("--name", up_flags.name, "Cluster id for host-level names (default: from the data dir)");
   up->add_option("--node-name", up_flags.node_name, "Node name (default: the host name)");
   up->add_option("--insecure-registry", up_flags.insecure_registries,

@@ -21,7 +21,9 @@
 
 namespace berth::controller {
 
-// What controllers share. Every pointer outlives the controllers.
+// What controllers share. Every pointer outlives the controllers. The handlers a controller
+// registers on the shared informers capture it and cannot be removed, so the informers must be
+// stopped (InformerFactory::StopAll) before a controller is destroyed (ControllerManager does).
 struct Context {
   client::Interface* client = nullptr;
   InformerFactory* informers = nullptr;

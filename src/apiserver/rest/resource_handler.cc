@@ -366,6 +366,7 @@ StatusOr<json::object> ResourceHandler::DoDelete(const api::ResourceType& t, con
       if (r.status().reason() == Reason::kNotFound) return NotFound(t.QualifiedResource(), name);
       return r.status();
     }
+    if (WriteHook* hook = HookFor(t)) hook->AfterDelete(obj);
     *deleted_now = true;
     return obj;
   }

@@ -11,12 +11,14 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <map>
 #include <memory>
 #include <string>
 
 #include "api/resource.h"
 #include "apiserver/http/request.h"
 #include "apiserver/rest/request_info.h"
+#include "apiserver/rest/write_hook.h"
 #include "common/clock.h"
 #include "common/status.h"
 #include "store/store.h"
@@ -52,6 +54,9 @@ class ResourceHandler {
 
   // Called when a namespace is marked for deletion (set by the server).
   std::function<void(const std::string& ns)> on_namespace_terminating;
+
+  // Adds a kind-specific write step (write_hook.h) for type `t`; set before serving.
+  void SetWriteHook(const api::ResourceType& t, WriteHook* hook);
 
  private:
   struct WriteContext;
@@ -90,7 +95,10 @@ class ResourceHandler {
   Status CheckNamespaceWritable(const api::ResourceType& t, const std::string& ns,
                                 const std::string& name);
 
+  WriteHook* HookFor(const api::ResourceType& t) const;
+
   store::Store* store_;
+  std::map<std::string, WriteHook*> hooks_;  // by QualifiedResource(); fixed once serving
   const api::Registry* registry_;
   const Clock* clock_;
   TimerService* timers_;

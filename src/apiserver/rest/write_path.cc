@@ -230,6 +230,13 @@ StatusOr<json::object> ResourceHandler::DoCreate(const api::ResourceType& t, con
                                                   MakeApplyOptions(t, wc.manager, clock_, ""));
     obj = std::move(tracked.as_object());
   }
+  // Server-allocated fields (Service IPs and node ports); given back unless committed.
+  std::unique_ptr<WriteReservation> reservation;
+  if (WriteHook* hook = HookFor(t)) {
+    auto r = hook->BeginWrite(obj, nullptr);
+    if (!r.ok()) return r.status();
+    reservation = std::move(*r);
+  }
   if (wc.dry_run) return obj;
   std::string key = ObjectKey(t, GetString(obj, {"metadata", "namespace"}), name);
   auto rev = store_->Create(key, EncodeForStore(obj));
@@ -239,8 +246,19 @@ StatusOr<json::object> ResourceHandler::DoCreate(const api::ResourceType& t, con
     }
     return rev.status();
   }
+  if (reservation) reservation->Commit();
   obj["metadata"].as_object()["resourceVersion"] = std::to_string(*rev);
   return obj;
+}
+
+void ResourceHandler::SetWriteHook(const api::ResourceType& t, WriteHook* hook) {
+  hooks_[t.QualifiedResource()] = hook;
+}
+
+WriteHook* ResourceHandler::HookFor(const api::ResourceType& t) const {
+  if (hooks_.empty()) return nullptr;
+  auto it = hooks_.find(t.QualifiedResource());
+  return it == hooks_.end() ? nullptr : it->second;
 }
 
 StatusOr<json::object> ResourceHandler::CreateObject(const api::ResourceType& t, json::object obj,
@@ -312,6 +330,8 @@ StatusOr<json::object> ResourceHandler::DoUpdate(const api::ResourceType& t,
   }
   result["apiVersion"] = t.ApiVersion();
   result["kind"] = t.kind;
+  WriteHook* hook = subresource == "status" ? nullptr : HookFor(t);
+  if (hook) hook->PrepareForUpdate(result, old);
   if (t.default_fn) t.default_fn(result);
   DropEmptyMetadataMaps(result);
   if (t.generation_tracks_spec && subresource != "status" && SpecChanged(result, old)) {
@@ -334,6 +354,12 @@ StatusOr<json::object> ResourceHandler::DoUpdate(const api::ResourceType& t,
         api::apply::TrackUpdate(&prev, json::value(std::move(result)), *t.schema,
                                 MakeApplyOptions(t, wc.manager, clock_, subresource));
     result = std::move(tracked.as_object());
+  }
+  std::unique_ptr<WriteReservation> reservation;
+  if (hook) {
+    auto r = hook->BeginWrite(result, &old);
+    if (!r.ok()) return r.status();
+    reservation = std::move(*r);
   }
   // An update that changes nothing is not written (no new resourceVersion).
   if (WithoutVolatile(result) == WithoutVolatile(old)) {
@@ -360,6 +386,7 @@ StatusOr<json::object> ResourceHandler::DoUpdate(const api::ResourceType& t,
       }
       return r.status();
     }
+    if (hook) hook->AfterDelete(old);
     return result;
   }
   auto rev = store_->Update(key, EncodeForStore(result), {old_rev});
@@ -370,6 +397,7 @@ StatusOr<json::object> ResourceHandler::DoUpdate(const api::ResourceType& t,
     if (rev.status().reason() == Reason::kNotFound) return NotFound(t.QualifiedResource(), name);
     return rev.status();
   }
+  if (reservation) reservation->Commit();
   result["metadata"].as_object()["resourceVersion"] = std::to_string(*rev);
   return result;
 }

@@ -9,6 +9,8 @@
 #include "controllers/deployment/deployment_controller.h"
 #include "controllers/deployment/replicaset_controller.h"
 #include "controllers/disruption/disruption_controller.h"
+#include "controllers/endpointslice/endpoints_controller.h"
+#include "controllers/endpointslice/endpointslice_controller.h"
 #include "controllers/gc/garbage_collector.h"
 #include "controllers/job/cronjob_controller.h"
 #include "controllers/job/job_controller.h"
@@ -81,6 +83,8 @@ void ControllerManager::RunControllers() {
   controllers_.push_back(std::make_unique<GarbageCollector>(ctx));
   controllers_.push_back(std::make_unique<NodeLifecycleController>(ctx, opts_.node_lifecycle));
   controllers_.push_back(std::make_unique<DisruptionController>(ctx));
+  controllers_.push_back(std::make_unique<EndpointSliceController>(ctx));
+  controllers_.push_back(std::make_unique<EndpointsController>(ctx));
   if (opts_.run_scheduler) {
     auto s = std::make_unique<scheduler::Scheduler>(ctx, opts_.scheduler);
     scheduler_ = s.get();

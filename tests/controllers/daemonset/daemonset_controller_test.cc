@@ -53,6 +53,8 @@ class DaemonSetTest : public ::testing::Test {
     dsc_ = std::make_unique<DaemonSetController>(cp_.ctx());
     cp_.StartInformers();
   }
+  // The informers' handlers call into the controller, destroyed before cp_: stop them first.
+  void TearDown() override { cp_.StopInformers(); }
 
   // Waits until the informer caches hold exactly what the server has.
   void WaitCaches() {

@@ -50,6 +50,8 @@ class ControllersTest : public ::testing::Test {
     dc_ = std::make_unique<DeploymentController>(cp_.ctx());
     cp_.StartInformers();
   }
+  // The informers' handlers call into the controllers, destroyed before cp_: stop them first.
+  void TearDown() override { cp_.StopInformers(); }
 
   // Waits until the informer caches hold exactly what the server has.
   void WaitCaches() {

@@ -18,6 +18,8 @@ class DisruptionTest : public ::testing::Test {
     ctrl = std::make_unique<DisruptionController>(cp.ctx());
     cp.StartInformers();
   }
+  // The informers' handlers call into ctrl, which is destroyed before cp: stop them first.
+  void TearDown() override { cp.StopInformers(); }
 
   static json::object Template(const std::string& app) {
     return json::object{

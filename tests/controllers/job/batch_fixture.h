@@ -37,6 +37,8 @@ inline json::object Job(const std::string& name, json::object spec) {
 
 class BatchTest : public ::testing::Test {
  protected:
+  // The informers' handlers call into the controllers, destroyed before cp_: stop them first.
+  void TearDown() override { cp_.StopInformers(); }
   // name -> resourceVersion of a collection on the server.
   std::map<std::string, std::string> ServerVersions(const std::string& path) {
     std::map<std::string, std::string> out;

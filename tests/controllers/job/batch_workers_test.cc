@@ -19,6 +19,7 @@ class BatchWorkersTest : public batchtest::BatchTest {};
 TEST_F(BatchWorkersTest, CronJobRunsJobToCompletion) {
   JobController jobs(cp_.ctx());
   CronJobController crons(cp_.ctx());
+  auto stop_informers = cp_.StopInformersOnExit();  // before jobs and crons are destroyed
   cp_.StartInformers();
   jobs.Start(2);
   crons.Start(1);

@@ -116,6 +116,45 @@ TEST_F(ControllerManagerTest, DeploymentPodsAreCreatedSpreadAndBound) {
   cm.Stop();
 }
 
+TEST_F(ControllerManagerTest, ServicesGetEndpointSlicesAndEndpoints) {
+  ControllerManager cm(cp_.client(), &SystemClock::Get(), Options("a"));
+  cm.Start();
+  json::object labels{{"app", "web"}};
+  cp_.Create("/api/v1/namespaces/default/services",
+             json::object{{"apiVersion", "v1"},
+                          {"kind", "Service"},
+                          {"metadata", json::object{{"name", "web"}}},
+                          {"spec", json::object{{"selector", labels},
+                                                {"ports", json::array{json::object{
+                                                              {"port", 80}}}}}}});
+  cp_.Create("/api/v1/namespaces/default/pods",
+             json::object{{"apiVersion", "v1"},
+                          {"kind", "Pod"},
+                          {"metadata", json::object{{"name", "web-0"}, {"labels", labels}}},
+                          {"spec", json::object{{"containers", json::array{json::object{
+                                                                   {"name", "c"},
+                                                                   {"image", "x"}}}}}}});
+  ASSERT_TRUE(cp_.client()
+                  ->Patch("/api/v1/namespaces/default/pods/web-0/status",
+                          json::object{{"status", json::object{{"podIP", "10.244.0.9"}}}})
+                  .ok());
+  EXPECT_TRUE(cp_.WaitFor([&] {
+    for (const auto& s : cp_.List("/apis/discovery.k8s.io/v1/namespaces/default/endpointslices")) {
+      if (GetString(s.as_object(), {"metadata", "labels", "kubernetes.io/service-name"}) != "web") {
+        continue;
+      }
+      const json::value* eps = GetPath(s, {"endpoints"});
+      if (eps && eps->is_array() && eps->as_array().size() == 1) return true;
+    }
+    return false;
+  }));
+  EXPECT_TRUE(cp_.WaitFor([&] {
+    auto ep = cp_.client()->Get("/api/v1/namespaces/default/endpoints/web");
+    return ep.ok() && GetPath(*ep, {"subsets"}) != nullptr;
+  }));
+  cm.Stop();
+}
+
 TEST_F(ControllerManagerTest, OnlyOneManagerLeads) {
   ControllerManager a(cp_.client(), &SystemClock::Get(), Options("a"));
   ControllerManager b(cp_.client(), &SystemClock::Get(), Options("b"));

@@ -21,6 +21,8 @@ class NodeLifecycleTest : public ::testing::Test {
     ctrl = std::make_unique<NodeLifecycleController>(cp.ctx(), Options());
     cp.StartInformers();
   }
+  // The informers' handlers call into ctrl, which is destroyed before cp: stop them first.
+  void TearDown() override { cp.StopInformers(); }
 
   virtual NodeLifecycleOptions Options() { return {}; }
   std::string Now() { return FormatRfc3339(cp.clock.Now()); }

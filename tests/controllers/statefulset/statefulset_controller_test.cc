@@ -47,6 +47,8 @@ class StatefulSetTest : public ::testing::Test {
     ssc_ = std::make_unique<StatefulSetController>(cp_.ctx());
     cp_.StartInformers();
   }
+  // The informers' handlers call into the controller, destroyed before cp_: stop them first.
+  void TearDown() override { cp_.StopInformers(); }
 
   void WaitCaches() {
     for (auto [collection, all] : {std::pair<const char*, const char*>{kPods, "/api/v1/pods"},

@@ -9,6 +9,12 @@
 //   cp.WaitFor([&] { return c.queue().Len() > 0; });   // condition wait, not a sleep
 //   ASSERT_TRUE(c.SyncNow("default/web").ok());
 //   cp.clock.Advance(std::chrono::seconds(30));        // simulated time
+//
+// Teardown order: a controller's informer handlers capture the controller, and the informers run
+// until they are stopped. A controller the test destroys before this ControlPlane (the usual
+// `ControlPlane cp; std::unique_ptr<C> ctrl;` members: ctrl dies first) must not outlive the
+// informers' threads, so call cp.StopInformers() in TearDown (or before destroying the controller
+// otherwise); a handler running on a destroyed controller corrupts the heap.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -48,8 +54,8 @@ class ControlPlane {
     recorder_ = std::make_unique<client::EventRecorder>(client_.get(), &clock, "berth-test", "");
   }
   ~ControlPlane() {
+    StopInformers();
     recorder_.reset();
-    informers_->StopAll();
     server_->Stop();
     std::filesystem::remove_all(dir_);
   }
@@ -65,6 +71,16 @@ class ControlPlane {
     informers_->StartAll();
     ASSERT_TRUE(informers_->WaitForSync(std::chrono::seconds(10)));
   }
+  // Stops the informers and joins their threads: no handler runs after this returns, so the
+  // controllers may be destroyed. Idempotent; the caches stay readable.
+  void StopInformers() { informers_->StopAll(); }
+  // Stops the informers when it goes out of scope. Declare it after controllers that are locals
+  // of a test body, so the informers stop (also on an ASSERT's early return) before they go.
+  struct InformerStopper {
+    ControlPlane* cp;
+    ~InformerStopper() { cp->StopInformers(); }
+  };
+  [[nodiscard]] InformerStopper StopInformersOnExit() { return InformerStopper{this}; }
 
   // Waits (condition polling, 5 ms steps, 10 s max) until `cond` holds; false on timeout.
   static bool WaitFor(const std::function<bool()>& cond,

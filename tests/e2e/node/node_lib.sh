@@ -53,6 +53,7 @@ node_cleanup() {
   ls -d /sys/fs/cgroup/*/berth-"$NODE_ID" >/dev/null 2>&1 && leftovers+=" cgroups"
   [ -d "/run/berth/$NODE_ID" ] && leftovers+=" runc-root"
   ip route show | grep -q "$NODE_BRIDGE" && leftovers+=" routes"
+  nft list table ip "berth-$NODE_ID" >/dev/null 2>&1 && leftovers+=" nftables"
   if [ -n "$leftovers" ]; then echo "LEFTOVERS after berth down:$leftovers"; E2E_KEEP=1; fi
   if [ -n "${E2E_KEEP:-}" ]; then echo "kept $E2E_TMP"; else rm -rf "$E2E_TMP"; fi
   [ -z "$leftovers" ]
@@ -103,4 +104,20 @@ wait_gone() {  # wait_gone POD [seconds]
     sleep 0.1
   done
   echo "pod $1 still exists"; return 1
+}
+
+ready_count() {  # ready_count LABEL-SELECTOR
+  kubectl get pods -l "$1" -o jsonpath='{range .items[*]}{.metadata.deletionTimestamp}{"|"}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' |
+    grep -c '^|True$' || true
+}
+
+wait_ready_count() {  # wait_ready_count SELECTOR N [seconds]: exactly N ready, none terminating
+  local got total
+  for _ in $(seq 1 $(( ${3:-60} * 10 ))); do
+    got="$(ready_count "$1")"
+    total="$(kubectl get pods -l "$1" --no-headers 2>/dev/null | wc -l)"
+    [ "$got" = "$2" ] && [ "$total" = "$2" ] && return 0
+    sleep 0.1
+  done
+  echo "selector $1: $got ready of $total pods, wanted $2"; kubectl get pods -l "$1" -o wide; return 1
 }

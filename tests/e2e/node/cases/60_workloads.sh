@@ -36,22 +36,6 @@ spec:
 YAML
 }
 
-ready_count() {  # ready_count LABEL-SELECTOR
-  kubectl get pods -l "$1" -o jsonpath='{range .items[*]}{.metadata.deletionTimestamp}{"|"}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' |
-    grep -c '^|True$' || true
-}
-
-wait_ready_count() {  # wait_ready_count SELECTOR N [seconds]: exactly N ready, none terminating
-  local got total
-  for _ in $(seq 1 $(( ${3:-60} * 10 ))); do
-    got="$(ready_count "$1")"
-    total="$(kubectl get pods -l "$1" --no-headers 2>/dev/null | wc -l)"
-    [ "$got" = "$2" ] && [ "$total" = "$2" ] && return 0
-    sleep 0.1
-  done
-  echo "selector $1: $got ready of $total pods, wanted $2"; kubectl get pods -l "$1" -o wide; return 1
-}
-
 test_deployment_scales_rolls_out_and_rolls_back() {
   workloads_image_v2
   deploy_yaml web 3 | kubectl apply -f -

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# service_bench: HTTP throughput through a Service's ClusterIP against the same backend pod's IP
+# directly, measured with wrk in the same run (issue 5 goal: ClusterIP / pod IP >= 0.95).
+#
+# Starts its own `berth up` (unique cluster id, bridge, CIDRs, data dir; `berth down` at the
+# end, also on failure), one backend pod (busybox httpd) behind a ClusterIP Service and one client
+# pod. wrk runs from inside the client pod's network namespace (pod -> service, the path every
+# in-cluster client takes) and from the host (node -> service), alternating direct and ClusterIP
+# rounds (alternating which goes first) so both see the same machine load and conntrack table. Prints requests/s per round, medians and the ratio.
+#
+# Usage: bench/service_bench.sh path/to/berth [seconds-per-round] [rounds]
+set -uo pipefail
+BERTH="$(readlink -f "${1:?usage: service_bench.sh path/to/berth [seconds] [rounds]}")"
+SECS="${2:-5}"
+ROUNDS="${3:-3}"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+command -v wrk >/dev/null || { echo "wrk not installed (scripts/install-deps)"; exit 1; }
+
+ID="sb$$"
+BRIDGE="bt$ID"
+POD_CIDR="10.$((200 + $$ % 40)).$(( ($$ / 40) % 250 )).0/24"
+SVC_CIDR="10.$((240 + $$ % 10)).$(( ($$ / 10) % 250 )).0/24"
+DATA="$(mktemp -d /tmp/berth-service-bench.XXXXXX)"
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+IMAGE="berth.local/busybox:bench"
+export KUBECONFIG="$DATA/kubeconfig"
+
+cleanup() {
+  "$BERTH" down --data-dir "$DATA" >/dev/null 2>&1
+  [ -n "${UP_PID:-}" ] && kill -9 "$UP_PID" 2>/dev/null
+  rm -rf "$DATA"
+}
+trap cleanup EXIT
+
+mkdir -p "$DATA/images"
+"$ROOT/scripts/make-test-image" "$DATA/images/busybox.tar" "$IMAGE" >/dev/null 2>&1 || { echo "make-test-image failed"; exit 1; }
+"$BERTH" up --data-dir "$DATA" --listen "127.0.0.1:$PORT" --name "$ID" --pod-cidr "$POD_CIDR" \
+  --service-cidr "$SVC_CIDR" --node-name "node-$ID" >"$DATA/up.log" 2>&1 &
+UP_PID=$!
+for _ in $(seq 1 300); do
+  kubectl get node "node-$ID" 2>/dev/null | grep -q ' Ready' && break
+  sleep 0.1
+done
+
+kubectl apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: backend, labels: {app: backend}}
+spec:
+  containers:
+  - name: c
+    image: $IMAGE
+    imagePullPolicy: IfNotPresent
+    command: ["sh", "-c", "mkdir -p /tmp/www && head -c 1024 /dev/zero > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www"]
+    readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec:
+  containers:
+  - {name: c, image: $IMAGE, imagePullPolicy: IfNotPresent, command: ["sleep", "100000"]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: backend}
+spec:
+  selector: {app: backend}
+  ports: [{port: 80, targetPort: 8080}]
+YAML
+kubectl wait --for=condition=Ready pod/backend pod/client --timeout=120s >/dev/null || { tail "$DATA/up.log"; exit 1; }
+POD_IP="$(kubectl get pod backend -o jsonpath='{.status.podIP}')"
+CLIENT_IP="$(kubectl get pod client -o jsonpath='{.status.podIP}')"
+SVC_IP="$(kubectl get svc backend -o jsonpath='{.spec.clusterIP}')"
+for _ in $(seq 1 100); do curl -sf -o /dev/null --max-time 1 "http://$SVC_IP/" && break; sleep 0.1; done
+
+# The client pod's network namespace: the one holding its address.
+CLIENT_NS=""
+for ns in $(ip netns list | awk '{print $1}' | grep "^berth-$ID-"); do
+  ip -n "$ns" -4 addr show | grep -q "inet $CLIENT_IP/" && CLIENT_NS="$ns"
+done
+[ -n "$CLIENT_NS" ] || { echo "client netns not found"; exit 1; }
+
+# rps WHERE URL: requests/s of one wrk round (WHERE = pod or host).
+rps() {
+  local pre=()
+  [ "$1" = pod ] && pre=(ip netns exec "$CLIENT_NS")
+  "${pre[@]}" wrk -t1 -c8 -d"${SECS}s" "$2" 2>&1 | awk '/Requests\/sec/ {print $2}'
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+echo "service_bench: backend pod $POD_IP:8080, service $SVC_IP:80, wrk -t1 -c8 -d${SECS}s x $ROUNDS rounds each"
+for where in pod host; do
+  direct=(); via=()
+  for r in $(seq 1 "$ROUNDS"); do
+    # Alternate which goes first: every closed connection leaves a conntrack entry for 120 s,
+    # so a later round runs against a fuller table.
+    if [ $((r % 2)) -eq 1 ]; then
+      d="$(rps "$where" "http://$POD_IP:8080/")"; v="$(rps "$where" "http://$SVC_IP/")"
+    else
+      v="$(rps "$where" "http://$SVC_IP/")"; d="$(rps "$where" "http://$POD_IP:8080/")"
+    fi
+    direct+=("$d"); via+=("$v")
+    echo "  from $where round $r: direct pod IP ${d} req/s, ClusterIP ${v} req/s"
+  done
+  md="$(printf '%s\n' "${direct[@]}" | median)"; mv="$(printf '%s\n' "${via[@]}" | median)"
+  ratio="$(awk -v a="$mv" -v b="$md" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}')"
+  echo "from $where: median direct ${md} req/s, median ClusterIP ${mv} req/s, ratio ClusterIP/direct ${ratio}"
+done
