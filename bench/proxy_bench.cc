@@ -38,6 +38,7 @@
 
 #include "apiserver/server.h"
 #include "common/subprocess.h"
+#include "network/in_netns.h"
 #include "proxy/proxier.h"
 
 using namespace berth;
@@ -60,18 +61,7 @@ bool Run(const std::vector<std::string>& argv) {
   return r.ok();
 }
 
-// Runs fn() on a thread inside the netns.
-template <typename F>
-auto InNetns(const std::string& netns, F&& fn) -> decltype(fn()) {
-  decltype(fn()) result{};
-  std::thread t([&] {
-    int fd = open(("/run/netns/" + netns).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd >= 0 && setns(fd, CLONE_NEWNET) == 0) result = fn();
-    if (fd >= 0) close(fd);
-  });
-  t.join();
-  return result;
-}
+using network::InNetns;
 
 // The netns, its listener and the guard table; removed on destruction.
 class BenchNet {

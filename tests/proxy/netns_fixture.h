@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "common/subprocess.h"
+#include "network/in_netns.h"
 
 namespace berth::proxy::testing {
 
@@ -40,18 +41,7 @@ inline void MustRun(const std::vector<std::string>& argv) {
                       << r.status().ToString();
 }
 
-// Runs fn() on a fresh thread that has joined network namespace `netns`.
-template <typename F>
-auto InNetns(const std::string& netns, F&& fn) -> decltype(fn()) {
-  decltype(fn()) result{};
-  std::thread t([&] {
-    int fd = open(("/run/netns/" + netns).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd >= 0 && setns(fd, CLONE_NEWNET) == 0) result = fn();
-    if (fd >= 0) close(fd);
-  });
-  t.join();
-  return result;
-}
+using network::InNetns;
 
 class Netns {
  public:
