@@ -127,7 +127,7 @@ test_get_cronjob_and_job() {
   expect_match "$out" "^cj1 +\*/5 \* \* \* \* +<none> +False +0 +<none> +[0-9]+s"
   out="$(kubectl get job -n bj60 -o wide)"
   expect_match "$out" "^NAME +STATUS +COMPLETIONS +DURATION +AGE +CONTAINERS +IMAGES +SELECTOR"
-  expect_match "$out" "^j1 +Running +0/1 +[0-9]+s +j1 +busybox:1\.36 +batch\.kubernetes\.io/controller-uid=[0-9a-f-]{36}"
+  expect_match "$out" "^j1 +Running +0/1 +([0-9]+s +)?[0-9]+s +j1 +busybox:1\.36 +batch\.kubernetes\.io/controller-uid=[0-9a-f-]{36}"
   kubectl patch job j1 -n bj60 --subresource=status --type=merge -p '{"status":{
     "startTime":"2024-01-01T00:00:00Z","completionTime":"2024-01-01T00:00:07Z","succeeded":1,
     "conditions":[{"type":"SuccessCriteriaMet","status":"True"},{"type":"Complete","status":"True"}]}}' >/dev/null
