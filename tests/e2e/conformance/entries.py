@@ -11,7 +11,7 @@ cases/*.sh. Commands:
     entries.py plan                  in-scope entries as "<function>\t<scope>\t<codename>"
     entries.py slug "<codename>"     the function name for one entry
     entries.py report RESULTS OUT    write the markdown report from the runner's results
-                                     ("<function>\tpass|fail|knownfail|notest\t<secs>\t<detail>")
+                                     ("<function>\tpass|flaky|fail|knownfail|notest\t<secs>\t<detail>")
 """
 import os
 import re
@@ -73,6 +73,7 @@ def report(results_path, out_path):
     out.append("| all entries | %d |" % len(rows))
     out.append("| in scope | %d |" % inscope)
     out.append("| in scope, passing | %d |" % totals["pass"])
+    out.append("| in scope, passing only on a retry (flaky) | %d |" % totals["flaky"])
     out.append("| in scope, failing | %d |" % totals["fail"])
     out.append("| in scope, known to fail (reason given) | %d |" % totals["knownfail"])
     out.append("| in scope, no test yet | %d |" % totals["notest"])
@@ -85,7 +86,7 @@ def report(results_path, out_path):
         for r in items:
             c["out" if r["scope"] == "out" else results.get(r["fn"], ("notest",))[0]] += 1
         out.append("| %s | %d | %d | %d | %d | %d | %d |" % (
-            area, len(items) - c["out"], c["pass"], c["fail"], c["knownfail"], c["notest"], c["out"]))
+            area, len(items) - c["out"], c["pass"] + c["flaky"], c["fail"], c["knownfail"], c["notest"], c["out"]))
     out.append("")
     for area, items in by_area.items():
         out.append("## %s\n" % area)
@@ -96,22 +97,24 @@ def report(results_path, out_path):
                 out.append("| out of scope | %s | %s |" % (name, r["note"].replace("|", "\\|")))
                 continue
             res, secs, detail = results.get(r["fn"], ("notest", "", ""))
-            label = {"pass": "pass", "fail": "**FAIL**", "knownfail": "**FAIL** (known)",
+            label = {"pass": "pass", "flaky": "pass on retry (flaky)", "fail": "**FAIL**",
+                     "knownfail": "**FAIL** (known)",
                      "notest": "no test yet"}.get(res, res)
             cell = "`%s`" % r["fn"] if res != "notest" else ""
             if r["note"]:
                 cell += (" " if cell else "") + r["note"].replace("|", "\\|")
             if res != "notest" and secs:
                 cell += " (%ss)" % secs
-            if res == "fail" and detail:
+            if res in ("fail", "knownfail", "flaky") and detail:
                 cell += " - " + detail.replace("|", "\\|")
             out.append("| %s | %s | %s |" % (label, name, cell))
         out.append("")
     with open(out_path, "w", encoding="utf-8") as f:
         f.write("\n".join(out))
-    print("conformance: %d entries, %d in scope: %d pass, %d fail, %d known to fail, %d without a "
-          "test; %d out of scope" % (len(rows), inscope, totals["pass"], totals["fail"],
-                                     totals["knownfail"], totals["notest"], totals["out"]))
+    print("conformance: %d entries, %d in scope: %d pass, %d flaky (passed on a retry), %d fail, "
+          "%d known to fail, %d without a test; %d out of scope"
+          % (len(rows), inscope, totals["pass"], totals["flaky"], totals["fail"],
+             totals["knownfail"], totals["notest"], totals["out"]))
 
 
 def main():
