@@ -1,6 +1,6 @@
 # Helpers for the conformance suite (sourced after ../lib.sh and ../node/node_lib.sh).
 # Inside a test: the current kubeconfig namespace is the test's own ($NS); $NODE is the node's
-# name; $IMG is the test image (busybox-static plus image/usr/local/bin: netexec, udp-hostname).
+# name; $IMG is the test image (busybox-static plus the stand-ins in image/usr/local/bin).
 
 NODE="node-$NODE_ID"
 IMG="$NODE_IMAGE"
