@@ -13,6 +13,7 @@
 #include "agent/node_status.h"
 #include "agent/pod_manager.h"
 #include "agent/stream_server.h"
+#include "agent/volumes.h"
 #include "apiserver/tls/atomic_file.h"
 #include "common/subprocess.h"
 #include "dns/cluster_dns.h"
@@ -238,6 +239,12 @@ Status Agent::Start() {
   m.ctx.cluster_domain = o.cluster_domain;
   m.ctx.insecure_registries = o.insecure_registries;
   m.ctx.fake_runtime = fake;
+  {
+    // Same figures as the Node's allocatable (node_status.cc: whole cores, memory less 100 MiB).
+    HostInfo host = ReadHostInfo(o.data_dir);
+    m.ctx.allocatable_cpu_millis = host.cpu_millis / 1000 * 1000;
+    m.ctx.allocatable_memory_bytes = std::max<int64_t>(0, host.memory_bytes - (100 << 20));
+  }
   m.events = std::make_unique<client::EventRecorder>(m.api.get(), m.ctx.clock, "kubelet", o.node_name);
   m.ctx.events = m.events.get();
 
@@ -302,6 +309,10 @@ Status Agent::Destroy() {
     if (!s.ok() && first.ok()) first = s;
     std::error_code ec;
     fs::remove_all("/run/berth/" + m.opts.cluster, ec);
+    // tmpfs emptyDirs are mounted under the pod directories.
+    for (auto it = fs::directory_iterator(m.opts.data_dir + "/pods", ec);
+         !ec && it != fs::end(it); it.increment(ec))
+      UnmountVolumes(it->path().string());
     fs::remove_all(m.opts.data_dir + "/pods", ec);
     fs::remove_all(m.opts.data_dir + "/logs", ec);
   }

@@ -32,6 +32,9 @@ struct AgentContext {
   std::string cluster_dns;    // nameserver for ClusterFirst pods (service CIDR .10)
   std::vector<std::string> insecure_registries;
   bool fake_runtime = false;  // no images, no volumes on disk
+  // The node's allocatable cpu/memory (as in Node status): resourceFieldRef's default limits.
+  int64_t allocatable_cpu_millis = 0;
+  int64_t allocatable_memory_bytes = 0;
   // Restart back-off: first delay and cap (Kubernetes: 10 s, 300 s).
   std::chrono::milliseconds backoff_initial{10000};
   std::chrono::milliseconds backoff_max{300000};

@@ -177,7 +177,8 @@ StatusOr<std::string> ResourceFieldValue(const json::object& container, const st
 StatusOr<std::vector<std::string>> ResolveEnv(const json::object& pod, const json::object& container,
                                               const image::ImageConfig& image,
                                               const ObjectLookup& lookup, const std::string& pod_ip,
-                                              const std::string& host_ip) {
+                                              const std::string& host_ip,
+                                              const NodeAllocatable& node) {
   std::vector<std::string> env = image.env;
   if (const auto* from = container.if_contains("envFrom"); from && from->is_array()) {
     for (const auto& src : from->as_array()) {
@@ -240,7 +241,8 @@ StatusOr<std::vector<std::string>> ResolveEnv(const json::object& pod, const jso
                   target = &c.as_object();
           }
           got = ResourceFieldValue(*target, GetString(r->as_object(), {"resource"}),
-                                   GetString(r->as_object(), {"divisor"}), 0, 0);
+                                   GetString(r->as_object(), {"divisor"}), node.cpu_millis,
+                                   node.memory_bytes);
         }
         if (!got.ok()) return got.status();
         value = *got;
@@ -267,6 +269,34 @@ runtime::Resources ResolveResources(const json::object& container) {
   int64_t lim_mem = milli("limits", "memory");
   if (lim_mem > 0) r.memory_limit_bytes = lim_mem;
   return r;
+}
+
+bool IsSafeSysctl(const std::string& name) {
+  static const char* const kSafe[] = {
+      "kernel.shm_rmid_forced",
+      "net.ipv4.ip_local_port_range",
+      "net.ipv4.ip_local_reserved_ports",
+      "net.ipv4.ip_unprivileged_port_start",
+      "net.ipv4.ping_group_range",
+      "net.ipv4.tcp_fin_timeout",
+      "net.ipv4.tcp_keepalive_intvl",
+      "net.ipv4.tcp_keepalive_probes",
+      "net.ipv4.tcp_keepalive_time",
+      "net.ipv4.tcp_rmem",
+      "net.ipv4.tcp_syncookies",
+      "net.ipv4.tcp_wmem",
+  };
+  for (const char* s : kSafe)
+    if (name == s) return true;
+  return false;
+}
+
+std::string SysctlDotted(const std::string& name) {
+  size_t sep = name.find_first_of("./");
+  if (sep == std::string::npos || name[sep] == '.') return name;
+  std::string out = name;
+  for (char& ch : out) ch = ch == '/' ? '.' : ch == '.' ? '/' : ch;
+  return out;
 }
 
 StatusOr<runtime::Security> ResolveSecurity(const json::object& pod_spec,
@@ -310,6 +340,16 @@ StatusOr<runtime::Security> ResolveSecurity(const json::object& pod_spec,
   }
   if (psc && psc->is_object() && GetString(psc->as_object(), {"seccompProfile", "type"}) == "Unconfined")
     s.seccomp_default = false;
+  if (psc && psc->is_object()) {
+    if (const auto* list = psc->as_object().if_contains("sysctls"); list && list->is_array())
+      for (const auto& item : list->as_array()) {
+        if (!item.is_object()) continue;
+        std::string name = SysctlDotted(GetString(item.as_object(), {"name"}));
+        if (!IsSafeSysctl(name))
+          return BadRequest("forbidden sysctl: \"" + name + "\" not allowlisted");
+        s.sysctls[name] = GetString(item.as_object(), {"value"});
+      }
+  }
   std::optional<bool> non_root = bool_field(csc, "runAsNonRoot");
   if (!non_root) non_root = bool_field(psc, "runAsNonRoot");
   if (non_root.value_or(false) && s.run_as_user && *s.run_as_user == 0)

@@ -27,13 +27,21 @@ using ObjectLookup =
 std::vector<std::string> ResolveArgs(const json::object& container, const image::ImageConfig& image,
                                      const std::vector<std::string>& env);
 
+// The node's allocatable cpu and memory: what resourceFieldRef reports for a limit the container
+// does not set (as the kubelet does). 0 = unknown.
+struct NodeAllocatable {
+  int64_t cpu_millis = 0;
+  int64_t memory_bytes = 0;
+};
+
 // The final environment: image env, then envFrom, then env (later wins), $(VAR) expanded.
 // `pod` is the full Pod (fieldRef reads it); `node_name`/`pod_ip`/`host_ip` fill status fields that
 // may not be in the stored object yet.
 StatusOr<std::vector<std::string>> ResolveEnv(const json::object& pod, const json::object& container,
                                               const image::ImageConfig& image,
                                               const ObjectLookup& lookup, const std::string& pod_ip,
-                                              const std::string& host_ip);
+                                              const std::string& host_ip,
+                                              const NodeAllocatable& node = {});
 
 // Kubernetes $(VAR) expansion: "$(A)" -> value of A if defined, "$$(A)" -> "$(A)", unknown
 // references stay as written.
@@ -48,8 +56,16 @@ StatusOr<std::string> ResourceFieldValue(const json::object& container, const st
                                          int64_t node_memory_bytes);
 
 runtime::Resources ResolveResources(const json::object& container);
-// Pod securityContext merged with the container's (container wins).
+// Pod securityContext merged with the container's (container wins), with the pod's sysctls.
+// Errors (BadRequest, shown as CreateContainerConfigError): runAsNonRoot with runAsUser 0; a sysctl
+// outside the kubelet's safe set (`forbidden sysctl: "kernel.msgmax" not allowlisted`).
 StatusOr<runtime::Security> ResolveSecurity(const json::object& pod_spec,
                                             const json::object& container);
+
+// The kubelet's safe sysctls (namespaced, harmless to neighbours), names in dotted form.
+bool IsSafeSysctl(const std::string& name);
+// "net/ipv4/conf/eth0.100/forwarding" -> "net.ipv4.conf.eth0/100.forwarding" (Kubernetes' rule:
+// with '/' as the separator, '.' and '/' swap); dotted names are unchanged.
+std::string SysctlDotted(const std::string& name);
 
 }  // namespace berth::agent

@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include "agent/exec_protocol.h"
 #include "agent/pod_worker.h"
 #include <boost/asio/write.hpp>
 
@@ -62,14 +63,15 @@ std::string ExitStatus(int code, const std::vector<std::string>& args) {
 
 // Pumps one exec session between the WebSocket and the process's fds until the process exits.
 void Pump(apiserver::HijackedConnection conn, std::unique_ptr<runtime::ExecSession> session,
-          bool v5, const std::vector<std::string>& args) {
+          ExecProtocol proto, const std::vector<std::string>& args) {
+  bool v5 = proto == ExecProtocol::kV5;
   auto& tls = *conn.stream;
   ws::Parser parser;
   parser.Feed(conn.leftover.data(), conn.leftover.size());
   auto send = [&](int channel, const std::string& data) {
-    std::string payload(1, static_cast<char>(channel));
-    payload += data;
-    return apiserver::TlsWriteAll(tls, ws::Frame(ws::kBinary, payload));
+    return apiserver::TlsWriteAll(
+        tls, ws::Frame(UsesTextFrames(proto) ? ws::kText : ws::kBinary,
+                       EncodeChannelMessage(proto, static_cast<uint8_t>(channel), data)));
   };
   int out_fd = session->stdout_fd(), err_fd = session->stderr_fd();
   bool client_open = true;
@@ -84,9 +86,10 @@ void Pump(apiserver::HijackedConnection conn, std::unique_ptr<runtime::ExecSessi
         apiserver::TlsWriteAll(tls, ws::Frame(ws::kPong, m->payload));
         continue;
       }
-      if (m->payload.empty()) continue;
-      auto channel = static_cast<uint8_t>(m->payload[0]);
-      std::string data = m->payload.substr(1);
+      auto msg = DecodeChannelMessage(proto, m->payload);
+      if (!msg) continue;
+      uint8_t channel = msg->channel;
+      const std::string& data = msg->data;
       if (channel == 0 && session->stdin_fd() >= 0) {
         size_t off = 0;
         while (off < data.size()) {
@@ -94,7 +97,7 @@ void Pump(apiserver::HijackedConnection conn, std::unique_ptr<runtime::ExecSessi
           if (w <= 0) break;
           off += static_cast<size_t>(w);
         }
-      } else if (channel == 4) {
+      } else if (channel == 4 && (proto == ExecProtocol::kV4 || v5)) {
         auto size = ParseJson(data);
         if (size.ok())
           (void)session->Resize(static_cast<int>(GetInt(*size, {"Width"})),
@@ -136,7 +139,14 @@ void Pump(apiserver::HijackedConnection conn, std::unique_ptr<runtime::ExecSessi
   }
   auto code = session->Wait();
   if (client_open) {
-    send(3, ExitStatus(code.ok() ? *code : 1, args));
+    int exit_code = code.ok() ? *code : 1;
+    if (proto == ExecProtocol::kV4 || v5) {
+      send(3, ExitStatus(exit_code, args));
+    } else if (exit_code != 0) {
+      // v1: only a failure is reported, as its message text.
+      auto st = ParseJson(ExitStatus(exit_code, args));
+      send(3, st.ok() ? GetString(*st, {"message"}) : "command failed");
+    }
     std::string close_payload("\x03\xe8", 2);
     apiserver::TlsWriteAll(tls, ws::Frame(ws::kClose, close_payload));
   }
@@ -156,10 +166,8 @@ void ServeExec(AgentContext* ctx, const apiserver::Request& req, const std::stri
         "berth streams exec over WebSocket (v5.channel.k8s.io); SPDY upgrade not supported")));
   }
   std::string protocols = req.Header("sec-websocket-protocol");
-  std::string protocol;
-  for (const char* p : {"v5.channel.k8s.io", "v4.channel.k8s.io"})
-    if (protocol.empty() && protocols.find(p) != std::string::npos) protocol = p;
-  if (protocol.empty())
+  std::optional<ExecProtocol> proto = ChooseExecProtocol(protocols);
+  if (!proto)
     return responder->Send(apiserver::StatusResponse(BadRequest("no supported WebSocket subprotocol in [" +
                                                     protocols + "]")));
   runtime::ExecOptions opts;
@@ -172,14 +180,14 @@ void ServeExec(AgentContext* ctx, const apiserver::Request& req, const std::stri
   auto session = ctx->runtime->Exec(*id, opts);
   if (!session.ok()) return responder->Send(apiserver::StatusResponse(session.status()));
   std::string accept = ws::AcceptKey(req.Header("sec-websocket-key"));
-  bool v5 = protocol == "v5.channel.k8s.io";
+  std::string protocol = ExecProtocolName(*proto);
   auto shared_session = std::make_shared<std::unique_ptr<runtime::ExecSession>>(std::move(*session));
-  responder->Hijack([accept, protocol, v5, shared_session, args = opts.args](apiserver::HijackedConnection c) mutable {
+  responder->Hijack([accept, protocol, chosen = *proto, shared_session, args = opts.args](apiserver::HijackedConnection c) mutable {
     std::string head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                        "Sec-WebSocket-Accept: " + accept + "\r\nSec-WebSocket-Protocol: " + protocol +
                        "\r\n\r\n";
     if (!apiserver::TlsWriteAll(*c.stream, head)) return;
-    Pump(std::move(c), std::move(*shared_session), v5, args);
+    Pump(std::move(c), std::move(*shared_session), chosen, args);
   });
 }
 

@@ -1,5 +1,6 @@
 // The agent's exec endpoint (what the kubelet serves at /exec): a WebSocket speaking kubectl's
-// channel protocol (v5.channel.k8s.io, also v4): channel 0 stdin, 1 stdout, 2 stderr, 3 the final
+// channel protocol (v5.channel.k8s.io, also v4 and the older channel.k8s.io and
+// base64.channel.k8s.io, see exec_protocol.h): channel 0 stdin, 1 stdout, 2 stderr, 3 the final
 // Status (exit code), 4 terminal resize; v5's [0xff, 0] closes stdin.
 //
 //   GET /exec/<namespace>/<pod>/<container>?command=..&command=..&stdin=&stdout=&stderr=&tty=

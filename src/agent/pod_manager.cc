@@ -40,17 +40,52 @@ void PodManager::OnContainerExit(const std::string& container_id) {
 
 void PodManager::Upsert(json::object pod) {
   std::string uid = GetString(pod, {"metadata", "uid"});
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = workers_.find(uid);
-  if (it == workers_.end()) {
-    workers_[uid] = std::make_unique<PodWorker>(ctx_, std::move(pod));
-  } else {
-    it->second->Update(std::move(pod));
+  std::string phase = GetString(pod, {"status", "phase"});
+  const bool terminal = phase == "Succeeded" || phase == "Failed";
+  std::vector<HostPortUse> ports = HostPortsOf(pod);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (rejected_.count(uid)) return;
+    if (terminal) host_ports_.erase(uid);
+    auto it = workers_.find(uid);
+    if (it != workers_.end()) {
+      it->second->Update(std::move(pod));
+      return;
+    }
+    // Admission, once, for a pod that has not started here: its host ports must be free.
+    const bool fresh = (phase.empty() || phase == "Pending") &&
+                       GetPath(pod, {"metadata", "deletionTimestamp"}) == nullptr;
+    bool conflict = false;
+    if (fresh && !ports.empty())
+      for (const auto& [other, used] : host_ports_)
+        if (other != uid && HostPortsConflict(ports, used)) conflict = true;
+    if (!conflict) {
+      if (!terminal && !ports.empty()) host_ports_[uid] = std::move(ports);
+      workers_[uid] = std::make_unique<PodWorker>(ctx_, std::move(pod));
+      return;
+    }
+    rejected_.insert(uid);
   }
+  RejectForHostPorts(pod);
+}
+
+void PodManager::RejectForHostPorts(const json::object& pod) {
+  std::string path = "/api/v1/namespaces/" + GetString(pod, {"metadata", "namespace"}) +
+                     "/pods/" + GetString(pod, {"metadata", "name"}) + "/status";
+  json::object status{{"phase", "Failed"},
+                      {"reason", "NodePorts"},
+                      {"message",
+                       "Pod was rejected: Predicate NodePorts failed: node(s) didn't have free "
+                       "ports for the requested pod ports"}};
+  json::object patch{{"status", std::move(status)}};
+  auto r = ctx_->api->Patch(path, patch, client::PatchType::kMerge);
+  if (!r.ok())
+    fprintf(stderr, "agent: rejecting pod %s: %s\n", path.c_str(), r.status().ToString().c_str());
 }
 
 void PodManager::Remove(const std::string& uid) {
   std::lock_guard<std::mutex> lock(mu_);
+  rejected_.erase(uid);
   auto it = workers_.find(uid);
   if (it != workers_.end()) it->second->Delete();
 }
@@ -61,6 +96,7 @@ void PodManager::Reap() {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto it = workers_.begin(); it != workers_.end();) {
       if (it->second->Done()) {
+        host_ports_.erase(it->first);
         done.push_back(std::move(it->second));
         it = workers_.erase(it);
       } else {

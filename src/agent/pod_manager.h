@@ -4,6 +4,8 @@
 // resourceVersion; on any watch failure it re-lists (with back-off while the server is
 // unreachable; workers keep running meanwhile). After the first list it collects leftovers:
 // sandboxes and network namespaces of pods that no longer exist are removed.
+// A pod seen for the first time (not started yet) whose host ports are held by another
+// admitted pod is rejected instead of run (port_admission.h).
 //
 // Thread-safety: Start/Stop from one thread; everything else runs on the manager's thread.
 #pragma once
@@ -12,11 +14,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
 #include "agent/agent_context.h"
 #include "agent/pod_worker.h"
+#include "agent/port_admission.h"
 
 namespace berth::agent {
 
@@ -37,6 +41,8 @@ class PodManager {
   Status ListAndWatch();
   void Upsert(json::object pod);
   void Remove(const std::string& uid);
+  // Marks the pod Failed (reason NodePorts): its host ports are held by another pod.
+  void RejectForHostPorts(const json::object& pod);
   void CollectLeftovers();
   void Reap();
 
@@ -45,6 +51,9 @@ class PodManager {
   std::atomic<bool> synced_{false};
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<PodWorker>> workers_;  // by pod uid
+  // Host ports of admitted, non-terminal pods (by uid), and pods rejected at admission.
+  std::map<std::string, std::vector<HostPortUse>> host_ports_;
+  std::set<std::string> rejected_;
   std::thread thread_;
 };
 

@@ -1,11 +1,19 @@
 #include "agent/pod_worker.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "agent/container_config.h"
+#include "agent/etc_hosts.h"
+#include "agent/log_reader.h"
+#include "agent/service_env.h"
 #include "client/event_recorder.h"
 #include "agent/probes.h"
+#include "api/validation/quantity.h"
 #include "common/base64.h"
 
 namespace berth::agent {
@@ -124,13 +132,71 @@ void PodWorker::Event(const std::string& type, const std::string& reason,
   client::ObjectRef ref{"Pod", namespace_, name_, uid_, ""};
   if (!container.empty()) {
     bool init = containers_.count(container) && containers_[container].init;
-    ref.field_path = std::string(init ? "spec.initContainers{" : "spec.containers{") + container + "}";
+    bool ephemeral = containers_.count(container) && containers_[container].ephemeral;
+    ref.field_path = std::string(init ? "spec.initContainers{" : ephemeral ? "spec.ephemeralContainers{"
+                                                                           : "spec.containers{") +
+                     container + "}";
   }
   ctx_->events->Record(ref, type, reason, message);
 }
 
+std::vector<std::string> PodWorker::ServiceEnv(const json::object& pod) {
+  bool links = true;
+  if (const auto* v = GetPath(pod, {"spec", "enableServiceLinks"}); v && v->is_bool())
+    links = v->as_bool();
+  StatusOr<json::value> local = Status(Reason::kNotFound, "");
+  if (links) local = ctx_->api->Get("/api/v1/namespaces/" + namespace_ + "/services");
+  auto master = ctx_->api->Get("/api/v1/namespaces/default/services/kubernetes");
+  const json::array* items = local.ok() ? Array(local->as_object(), {"items"}) : nullptr;
+  return ServiceEnvironment(items, master.ok() && master->is_object() ? &master->as_object() : nullptr,
+                            links);
+}
+
 StatusOr<json::value> PodWorker::Lookup(const std::string& resource, const std::string& name) {
   return ctx_->api->Get("/api/v1/namespaces/" + namespace_ + "/" + resource + "/" + name);
+}
+
+VolumeInputs PodWorker::MakeVolumeInputs() {
+  VolumeInputs in;
+  in.lookup = [this](const std::string& r, const std::string& n) { return Lookup(r, n); };
+  in.pod_ip = pod_ip_;
+  in.host_ip = ctx_->node_ip;
+  in.create = [this](const std::string& path, const json::value& body) {
+    return ctx_->api->Create(path, body);
+  };
+  in.node_allocatable = [this]() -> std::pair<int64_t, int64_t> {
+    if (node_allocatable_) return *node_allocatable_;
+    auto node = ctx_->api->Get("/api/v1/nodes/" + ctx_->node_name);
+    if (!node.ok()) return {0, 0};
+    auto cpu = api::validation::ParseQuantity(
+        GetString(node->as_object(), {"status", "allocatable", "cpu"}));
+    auto mem = api::validation::ParseQuantity(
+        GetString(node->as_object(), {"status", "allocatable", "memory"}));
+    if (!cpu || !mem) return {0, 0};
+    node_allocatable_ = std::make_pair(cpu->MilliValue(), mem->Value());
+    return *node_allocatable_;
+  };
+  return in;
+}
+
+void PodWorker::RefreshVolumesIfDue(const json::object& pod, SteadyClock::time_point* wake) {
+  int api_sources = 0;
+  if (ctx_->fake_runtime || !HasContentVolumes(pod, &api_sources)) return;
+  auto now = SteadyClock::now();
+  std::string metadata;
+  for (const char* f : {"labels", "annotations"})
+    if (const auto* m = GetPath(pod, {"metadata", f})) metadata += ToJson(*m);
+  if (now >= next_volume_refresh_ || metadata != volume_metadata_) {
+    Status s = RefreshVolumes(pod, ctx_->data_dir + "/pods/" + uid_, MakeVolumeInputs());
+    if (!s.ok())
+      fprintf(stderr, "agent: refreshing volumes of %s/%s: %s\n", namespace_.c_str(),
+              name_.c_str(), s.ToString().c_str());
+    volume_metadata_ = metadata;
+    // Every ConfigMap/Secret reference costs one GET per pass: 2 s plus 100 ms per reference
+    // keeps a pod with many of them under ~10 GETs/s.
+    next_volume_refresh_ = now + Ms(2000 + 100 * std::min(api_sources, 280));
+  }
+  *wake = std::min(*wake, next_volume_refresh_);
 }
 
 void PodWorker::Adopt() {
@@ -213,25 +279,21 @@ Status PodWorker::EnsureSandbox(const json::object& pod) {
     pod_ip_ = net->ip;
     spec.netns_path = net->netns_path;
   }
-  // /etc/hosts: the kubelet-managed file with the pod's own name and hostAliases.
+  // /etc/hosts: the kubelet-managed file with the pod's own name and hostAliases (hostNetwork
+  // pods see the node's file).
   std::string subdomain = GetString(pod, {"spec", "subdomain"});
-  std::string fqdn = subdomain.empty() ? "" : hostname + "." + subdomain + "." + namespace_ +
-                                                  ".svc." + ctx_->cluster_domain;
-  std::string hosts = "# Kubernetes-managed hosts file (berth).\n127.0.0.1\tlocalhost\n"
-                      "::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
-                      "fe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n";
-  if (!host_network) hosts += pod_ip_ + "\t" + (fqdn.empty() ? hostname : fqdn + "\t" + hostname) + "\n";
-  if (const auto* aliases = Array(pod, {"spec", "hostAliases"})) {
-    hosts += "\n# Entries added by HostAliases.\n";
-    for (const auto& a : *aliases) {
-      std::string line = GetString(a.as_object(), {"ip"});
-      if (const auto* hn = Array(a.as_object(), {"hostnames"}))
-        for (const auto& h : *hn)
-          if (h.is_string()) line += "\t" + std::string(h.as_string());
-      hosts += line + "\n";
-    }
+  EtcHostsInput hosts;
+  hosts.host_network = host_network;
+  if (host_network) {
+    std::ifstream node_hosts("/etc/hosts");
+    hosts.node_hosts.assign(std::istreambuf_iterator<char>(node_hosts), {});
   }
-  spec.hosts_file = hosts;
+  hosts.pod_ip = pod_ip_;
+  hosts.hostname = hostname;
+  hosts.fqdn = subdomain.empty() ? "" : hostname + "." + subdomain + "." + namespace_ + ".svc." +
+                                            ctx_->cluster_domain;
+  hosts.host_aliases = Array(pod, {"spec", "hostAliases"});
+  spec.hosts_file = EtcHostsContent(hosts);
   std::string policy = GetString(pod, {"spec", "dnsPolicy"}, "ClusterFirst");
   std::string resolv;
   if (policy == "None") {
@@ -266,9 +328,7 @@ Status PodWorker::EnsureSandbox(const json::object& pod) {
   spec.resolv_conf = resolv;
   BERTH_RETURN_IF_ERROR(ctx_->runtime->CreateSandbox(spec));
   if (!ctx_->fake_runtime) {
-    auto vols = PrepareVolumes(pod, ctx_->data_dir + "/pods/" + uid_, [this](auto& r, auto& n) {
-      return Lookup(r, n);
-    }, pod_ip_, ctx_->node_ip);
+    auto vols = PrepareVolumes(pod, ctx_->data_dir + "/pods/" + uid_, MakeVolumeInputs());
     if (!vols.ok()) return vols.status();
     volumes_ = std::move(*vols);
   }
@@ -364,12 +424,25 @@ void PodWorker::StartContainer(const json::object& pod, const json::object& spec
   }
 
   auto lookup = [this](const std::string& r, const std::string& n) { return Lookup(r, n); };
-  auto env = ResolveEnv(pod, spec, img.config, lookup, pod_ip_, ctx_->node_ip);
+  // Service links: above the image's env, below the container's own (and $(VAR)-expandable).
+  for (const auto& kv : ServiceEnv(pod)) {
+    std::string name = kv.substr(0, kv.find('='));
+    auto& ienv = img.config.env;
+    ienv.erase(std::remove_if(ienv.begin(), ienv.end(),
+                              [&](const std::string& e) { return e.substr(0, e.find('=')) == name; }),
+               ienv.end());
+    ienv.push_back(kv);
+  }
+  auto env = ResolveEnv(pod, spec, img.config, lookup, pod_ip_, ctx_->node_ip,
+                        {ctx_->allocatable_cpu_millis, ctx_->allocatable_memory_bytes});
   auto security = env.ok() ? ResolveSecurity(pod.at("spec").as_object(), spec)
                            : StatusOr<runtime::Security>(env.status());
+  // The fake runtime prepares no volumes (and mounts nothing); every pod has at least the
+  // service account volume, so its mounts are not resolved there.
   StatusOr<std::vector<runtime::Mount>> mounts =
-      env.ok() ? ContainerMounts(spec, volumes_, *env)
-               : StatusOr<std::vector<runtime::Mount>>(env.status());
+      !env.ok()           ? StatusOr<std::vector<runtime::Mount>>(env.status())
+      : ctx_->fake_runtime ? StatusOr<std::vector<runtime::Mount>>(std::vector<runtime::Mount>{})
+                           : ContainerMounts(spec, volumes_, *env);
   Status config_error = !env.ok() ? env.status() : !security.ok() ? security.status()
                                                  : mounts.status();
   if (config_error.ok() && security->run_as_user == std::nullopt) {
@@ -421,6 +494,7 @@ void PodWorker::StartContainer(const json::object& pod, const json::object& spec
     fs::create_directories(fs::path(host).parent_path());
     FILE* f = fopen(host.c_str(), "w");
     if (f) fclose(f);
+    chmod(host.c_str(), 0666);  // any container user may write its message
     rs.mounts.push_back({term_path, host, "bind", false});
   }
   rs.log_path = ContainerLogPath(ctx_->data_dir, namespace_, name_, uid_, c.name, attempt);
@@ -469,13 +543,33 @@ void PodWorker::StartContainer(const json::object& pod, const json::object& spec
   Event("Normal", "Started", "Started container " + c.name, c.name);
   // postStart: runs right after start; a failure kills the container.
   if (const auto* ps = GetPath(spec, {"lifecycle", "postStart"}); ps && ps->is_object()) {
-    auto r = RunProbe(ctx_->runtime, c.id, ps->as_object(), spec, pod_ip_);
+    json::object hook = ps->as_object();
+    hook["timeoutSeconds"] = 120;  // hooks have no timeout of their own (a probe's is 1 s)
+    auto r = RunProbe(ctx_->runtime, c.id, hook, spec, pod_ip_);
     if (!r.success) {
       Event("Warning", "FailedPostStartHook", r.message, c.name);
       (void)ctx_->runtime->StopContainer(c.id, Ms(0));
     }
   }
   c.post_start_done = true;
+}
+
+void PodWorker::StartEphemeralContainers(const json::object& pod, const json::object& spec,
+                                         SteadyClock::time_point* wake) {
+  // Ephemeral containers start once (never restarted) in the running pod, once it is initialized.
+  const auto* ecs = Array(spec, {"ephemeralContainers"});
+  if (!ecs) return;
+  for (const auto& s : *ecs) {
+    const auto& ecspec = s.as_object();
+    std::string name = GetString(ecspec, {"name"});
+    auto& c = containers_[name];
+    c.name = name;
+    c.ephemeral = true;
+    if (c.attempt >= 0) continue;
+    StartContainer(pod, ecspec, c);
+    if (!c.waiting_reason.empty())
+      *wake = std::min(*wake, std::max(c.backoff_until, SteadyClock::now() + Ms(500)));
+  }
 }
 
 void PodWorker::RunProbes(const json::object& pod, const json::object& spec, ContainerRecord& c,
@@ -548,7 +642,11 @@ void PodWorker::KillContainer(const json::object& pod, const json::object* spec,
   auto deadline = SteadyClock::now() + grace;
   if (spec) {
     if (const auto* ps = GetPath(*spec, {"lifecycle", "preStop"}); ps && ps->is_object()) {
-      auto r = RunProbe(ctx_->runtime, c.id, ps->as_object(), *spec, pod_ip_);
+      json::object hook = ps->as_object();
+      // preStop may use the whole grace period.
+      hook["timeoutSeconds"] = std::max<int64_t>(
+          1, std::chrono::duration_cast<std::chrono::seconds>(grace).count());
+      auto r = RunProbe(ctx_->runtime, c.id, hook, *spec, pod_ip_);
       if (!r.success) Event("Warning", "FailedPreStopHook", r.message, c.name);
     }
   }
@@ -595,6 +693,7 @@ std::chrono::steady_clock::time_point PodWorker::Sync(const json::object& pod, b
     }
     for (auto& [n, c] : containers_) (void)ctx_->runtime->RemoveContainer(c.id);
     std::error_code ec;
+    UnmountVolumes(ctx_->data_dir + "/pods/" + uid_);
     fs::remove_all(ctx_->data_dir + "/pods/" + uid_, ec);
     fs::remove_all(ctx_->data_dir + "/logs/" + namespace_ + "_" + name_ + "_" + uid_, ec);
     if (!deleted) {
@@ -656,6 +755,7 @@ std::chrono::steady_clock::time_point PodWorker::Sync(const json::object& pod, b
     PublishStatus(pod);
     return now + Ms(config ? 5000 : 2000);
   }
+  RefreshVolumesIfDue(pod, &wake);
 
   // Restart back-off as the kubelet does it: the first restart is immediate, then 10 s, 20 s,
   // 40 s ... capped at 5 min; a container that ran 10 minutes without trouble starts over.
@@ -750,6 +850,7 @@ std::chrono::steady_clock::time_point PodWorker::Sync(const json::object& pod, b
         }
       }
     }
+    StartEphemeralContainers(pod, spec, &wake);
   }
   PublishStatus(pod);
   return wake;
@@ -805,22 +906,13 @@ json::object PodWorker::BuildStatus(const json::object& pod) {
       }
       if (!t.contains("message") && rt.exit_code != 0 &&
           GetString(cs, {"terminationMessagePolicy"}) == "FallbackToLogsOnError") {
-        // The log's last lines, without the CRI prefixes.
-        FILE* f = fopen(rt.log_path.c_str(), "r");
+        // The log's last 80 lines (at most 2 KiB), decoded from the CRI format.
         std::string tail;
-        if (f) {
-          char line[16384];
-          std::vector<std::string> lines;
-          while (fgets(line, sizeof line, f)) {
-            std::string l = line;
-            for (int i = 0; i < 3; ++i) l = l.substr(std::min(l.size(), l.find(' ') + 1));
-            lines.push_back(l);
-            if (lines.size() > 80) lines.erase(lines.begin());
-          }
-          fclose(f);
-          for (const auto& l : lines) tail += l;
-          if (tail.size() > 2048) tail = tail.substr(tail.size() - 2048);
-        }
+        LogOptions opts;
+        opts.tail_lines = 80;
+        (void)ReadContainerLog(rt.log_path, opts, [&](const std::string& d) { tail += d; return true; },
+                               [] { return false; }, nullptr);
+        if (tail.size() > 2048) tail = tail.substr(tail.size() - 2048);
         if (!tail.empty()) t["message"] = tail;
       }
       if (!c.waiting_reason.empty() && c.waiting_reason == "CrashLoopBackOff" &&
@@ -953,6 +1045,11 @@ json::object PodWorker::BuildStatus(const json::object& pod) {
     status["podIPs"] = json::array{json::object{{"ip", pod_ip_}}};
   }
   if (!init_statuses.empty()) status["initContainerStatuses"] = init_statuses;
+  if (const auto* ecs = Array(spec, {"ephemeralContainers"})) {
+    json::array ephemeral_statuses;
+    for (const auto& s : *ecs) ephemeral_statuses.push_back(container_status(s.as_object(), false));
+    status["ephemeralContainerStatuses"] = std::move(ephemeral_statuses);
+  }
   if (!terminal_reason_.empty()) {
     status["reason"] = terminal_reason_;
     status["message"] = terminal_message_;

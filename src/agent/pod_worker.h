@@ -70,6 +70,7 @@ class PodWorker {
   struct ContainerRecord {
     std::string name;
     bool init = false;
+    bool ephemeral = false;           // from spec.ephemeralContainers: started once, never restarted
     int attempt = -1;                 // latest attempt (= restartCount), -1: never created
     std::string id;                   // runtime id of the latest attempt
     std::optional<runtime::ContainerStatus> current;   // runtime status of the latest attempt
@@ -97,6 +98,9 @@ class PodWorker {
   void StartContainer(const json::object& pod, const json::object& spec, ContainerRecord& c);
   StatusOr<image::Image> EnsureImage(const json::object& pod, const json::object& spec,
                                      ContainerRecord& c);
+  // Starts the spec's ephemeral containers that were never started.
+  void StartEphemeralContainers(const json::object& pod, const json::object& spec,
+                                std::chrono::steady_clock::time_point* wake);
   void RunProbes(const json::object& pod, const json::object& spec, ContainerRecord& c,
                  std::chrono::steady_clock::time_point* wake);
   void KillContainer(const json::object& pod, const json::object* spec, ContainerRecord& c,
@@ -107,6 +111,12 @@ class PodWorker {
   void Event(const std::string& type, const std::string& reason, const std::string& message,
              const std::string& container = "");
   StatusOr<json::value> Lookup(const std::string& resource, const std::string& name);
+  // The Service link variables for the pod's containers (see service_env.h).
+  std::vector<std::string> ServiceEnv(const json::object& pod);
+  // Inputs of the pod's configMap/secret/downwardAPI/projected volumes (see volumes.h).
+  VolumeInputs MakeVolumeInputs();
+  // Re-publishes those volumes when due or when the pod's labels/annotations changed.
+  void RefreshVolumesIfDue(const json::object& pod, std::chrono::steady_clock::time_point* wake);
 
   AgentContext* ctx_;
   std::string uid_, namespace_, name_, sandbox_id_;
@@ -124,6 +134,9 @@ class PodWorker {
   bool sandbox_ready_ = false;
   std::string pod_ip_;
   std::map<std::string, PreparedVolume> volumes_;
+  std::chrono::steady_clock::time_point next_volume_refresh_{};
+  std::string volume_metadata_;  // labels+annotations the downward API files were written from
+  std::optional<std::pair<int64_t, int64_t>> node_allocatable_;  // cpu millis, memory bytes
   std::string start_time_;
   std::string last_status_;
   std::string terminal_reason_, terminal_message_;  // DeadlineExceeded etc.

@@ -1,5 +1,7 @@
 #include "agent/probes.h"
 
+#include "agent/grpc_probe.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -23,7 +25,8 @@ std::string ErrnoText(int e) {
   return s;
 }
 
-// Connects with a deadline; returns the fd or -1 with *err set.
+}  // namespace
+
 int ConnectWithDeadline(const std::string& host, int port, std::chrono::steady_clock::time_point deadline,
                         std::string* err) {
   sockaddr_in addr{};
@@ -61,6 +64,8 @@ int ConnectWithDeadline(const std::string& host, int port, std::chrono::steady_c
   }
   return fd;
 }
+
+namespace {
 
 int ResolvePort(const json::value* port, const json::object& container) {
   if (!port) return 0;
@@ -166,6 +171,10 @@ ProbeResult RunProbe(runtime::Runtime* rt, const std::string& container_id,
     std::string host = GetString(ts->as_object(), {"host"});
     if (host.empty()) host = pod_ip;
     return TcpProbe(host, ResolvePort(ts->as_object().if_contains("port"), container), timeout);
+  }
+  if (const auto* g = probe.if_contains("grpc"); g && g->is_object()) {
+    return GrpcHealthProbe(pod_ip, static_cast<int>(GetInt(g->as_object(), {"port"})),
+                           GetString(g->as_object(), {"service"}), timeout);
   }
   if (const auto* sl = probe.if_contains("sleep"); sl && sl->is_object()) {
     std::this_thread::sleep_for(std::chrono::seconds(GetInt(sl->as_object(), {"seconds"})));

@@ -1,4 +1,4 @@
-// Probe execution: exec (through the runtime), httpGet and tcpSocket (from the node to the pod's
+// Probe execution: exec (through the runtime), httpGet, tcpSocket and grpc (from the node to the pod's
 // IP), with the probe's timeoutSeconds. Pure I/O helpers; the pod worker owns the timing
 // (initialDelaySeconds, periodSeconds, success/failureThreshold).
 #pragma once
@@ -26,5 +26,10 @@ ProbeResult HttpGetProbe(const std::string& host, int port, const std::string& p
                          const std::vector<std::pair<std::string, std::string>>& headers,
                          std::chrono::milliseconds timeout);
 ProbeResult TcpProbe(const std::string& host, int port, std::chrono::milliseconds timeout);
+
+// A non-blocking TCP connect to an IPv4 `host` bounded by `deadline`: the connected (non-blocking)
+// fd, or -1 with *err in Go's wording ("dial tcp 10.0.0.5:80: connect: connection refused").
+int ConnectWithDeadline(const std::string& host, int port,
+                        std::chrono::steady_clock::time_point deadline, std::string* err);
 
 }  // namespace berth::agent

@@ -43,6 +43,8 @@ struct ScaleSpec {
   std::vector<std::string> status_replicas{"status", "replicas"};
   // Path to a metav1.LabelSelector whose string form becomes Scale.status.selector.
   std::vector<std::string> label_selector{"spec", "selector"};
+  // The selector is a plain label map (ReplicationController), not a metav1.LabelSelector.
+  bool selector_is_map = false;
 };
 
 struct ResourceType {
@@ -82,6 +84,13 @@ struct ResourceType {
   // Field selectors beyond metadata.name/metadata.namespace: field path ->
   // value extractor ("spec.nodeName", "status.phase", "involvedObject.uid").
   std::map<std::string, std::function<std::string(const json::object& obj)>> selectable_fields;
+
+  // Storage shared with another resource of the same plural (events.k8s.io/v1 events are kept
+  // as core/v1 events, as in kube): that resource's group, and the conversions from this form to
+  // the stored one and back. Unset: the type's own group.
+  std::optional<std::string> storage_group;
+  std::function<void(json::object& obj)> to_storage;
+  std::function<void(json::object& obj)> from_storage;
 
   // Whether a change to this part of the object bumps metadata.generation
   // (Kubernetes: any change outside metadata and status, for kinds with a spec).

@@ -3,9 +3,12 @@
 #include "api/openapi/openapi.h"
 #include "apiserver/nodes/node_credentials.h"
 #include "apiserver/nodes/node_proxy.h"
+#include "apiserver/proxy/resource_proxy.h"
 #include "apiserver/rest/object_codec.h"
 #include "apiserver/rest/request_info.h"
 #include "apiserver/rest/status_json.h"
+#include "apiserver/serviceaccount/token_endpoints.h"
+#include "apiserver/rest/table.h"
 #include "common/json.h"
 
 namespace berth::apiserver {
@@ -25,7 +28,10 @@ bool IsPublicPath(const std::string& path) {
 ApiServer::ApiServer(const api::Registry* registry, ResourceHandler* resources,
                      const auth::Authenticator* authn, const auth::Authorizer* authz)
     : registry_(registry), resources_(resources), authn_(authn), authz_(authz),
-      discovery_(*registry) {}
+      discovery_(*registry),
+      resource_proxy_(std::make_unique<proxy::ResourceProxy>(resources, registry)) {}
+
+ApiServer::~ApiServer() = default;
 
 void ApiServer::Handle(Request req, std::shared_ptr<Responder> responder) {
   if (join_ && req.path == nodes::kJoinPath) return responder->Send(join_(req));
@@ -58,6 +64,7 @@ void ApiServer::Handle(Request req, std::shared_ptr<Responder> responder) {
 
   if (!info.is_resource) {
     Response r;
+    if (sa_tokens_ && sa_tokens_->ServeDiscovery(req, &r)) return responder->Send(std::move(r));
     if (ServeNonResource(req, *user, &r)) return responder->Send(std::move(r));
     return responder->Send(NotFoundResponse());
   }
@@ -92,6 +99,12 @@ void ApiServer::Handle(Request req, std::shared_ptr<Responder> responder) {
   }
   if (node_proxy_ && info.group.empty() && info.resource == "pods" && info.subresource == "exec") {
     return node_proxy_->ServeExec(info, req, std::move(responder));
+  }
+  if (sa_tokens_ && serviceaccount::TokenEndpoints::Handles(info)) {
+    return responder->Send(sa_tokens_->CreateToken(info, req));
+  }
+  if (proxy::ResourceProxy::Handles(info)) {
+    return resource_proxy_->Serve(info, req, std::move(responder));
   }
   if (info.group.empty() && info.resource == "bindings" && info.name.empty()) {
     // Legacy POST /api/v1/namespaces/{ns}/bindings: pods/binding with the pod named in the body.
@@ -156,6 +169,11 @@ bool ApiServer::ServeNonResource(const Request& req, const auth::UserInfo& user,
 
 Response ApiServer::AccessReview(const Request& req, const auth::UserInfo& user,
                                  const std::string& resource) {
+  if (AcceptsOnlyTransformed(req)) {  // a review has no Table or metadata-only form
+    return StatusResponse(Status(Reason::kNotAcceptable,
+                                 "only the following media types are accepted: application/json, "
+                                 "application/yaml, application/vnd.kubernetes.protobuf"));
+  }
   std::vector<std::string> dups;
   auto body = DecodeBody(req, nullptr, &dups);
   if (!body.ok()) return StatusResponse(body.status());

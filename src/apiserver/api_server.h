@@ -20,6 +20,12 @@ namespace berth::apiserver {
 namespace nodes {
 class NodeProxy;
 }
+namespace proxy {
+class ResourceProxy;
+}
+namespace serviceaccount {
+class TokenEndpoints;
+}
 
 constexpr const char* kGitVersion = "v1.32.5-berth";
 
@@ -27,11 +33,14 @@ class ApiServer : public HttpHandler {
  public:
   ApiServer(const api::Registry* registry, ResourceHandler* resources,
             const auth::Authenticator* authn, const auth::Authorizer* authz);
+  ~ApiServer() override;
 
   void Handle(Request req, std::shared_ptr<Responder> responder) override;
 
   // Pod subresources served by the pod's node (logs). Optional; set before serving.
   void SetNodeProxy(nodes::NodeProxy* proxy) { node_proxy_ = proxy; }
+  // serviceaccounts/token and the OIDC discovery paths (null: not served).
+  void SetServiceAccountTokens(serviceaccount::TokenEndpoints* t) { sa_tokens_ = t; }
   // POST /berth/v1/join, answered before authentication (the handler checks the join token).
   void SetJoinHandler(std::function<Response(const Request&)> handler) { join_ = std::move(handler); }
 
@@ -45,7 +54,9 @@ class ApiServer : public HttpHandler {
   const auth::Authorizer* authz_;
   Discovery discovery_;
   nodes::NodeProxy* node_proxy_ = nullptr;
+  serviceaccount::TokenEndpoints* sa_tokens_ = nullptr;
   std::function<Response(const Request&)> join_;
+  std::unique_ptr<proxy::ResourceProxy> resource_proxy_;  // pods/proxy, services/proxy
 };
 
 }  // namespace berth::apiserver

@@ -14,6 +14,8 @@
 
 #include "api/kinds/kinds.h"
 #include "api/protobuf/protobuf_body.h"
+#include "apiserver/admission/limit_ranger.h"
+#include "apiserver/admission/quota_admission.h"
 #include "apiserver/rest/object_codec.h"
 #include "apiserver/api_server.h"
 #include "apiserver/nodes/node_proxy.h"
@@ -21,6 +23,9 @@
 #include "apiserver/http/server.h"
 #include "apiserver/namespace_finalizer.h"
 #include "apiserver/rest/resource_handler.h"
+#include "apiserver/serviceaccount/sa_admission.h"
+#include "apiserver/serviceaccount/token_authenticator.h"
+#include "apiserver/serviceaccount/token_endpoints.h"
 #include "apiserver/services/builtin_services.h"
 #include "apiserver/services/service_allocator.h"
 #include "apiserver/timer_service.h"
@@ -48,6 +53,15 @@ struct Server::Impl {
   std::string host;
   // After `store` and `resources`: its store watch goes first, and no request runs by then.
   std::unique_ptr<services::ServiceAllocator> service_alloc;
+  // Admission steps (LimitRanger, then ResourceQuota) of every create.
+  std::unique_ptr<admission::LimitRanger> limit_ranger;
+  std::unique_ptr<admission::QuotaAdmission> quota_admission;
+  // Service account tokens (signing key pki/sa.key), their authentication, the TokenRequest and
+  // OIDC discovery endpoints, and the pod admission step that mounts them.
+  std::unique_ptr<serviceaccount::TokenSigner> sa_signer;
+  std::unique_ptr<serviceaccount::StoredObjects> sa_objects;
+  std::unique_ptr<serviceaccount::TokenEndpoints> sa_tokens;
+  std::unique_ptr<serviceaccount::ServiceAccountAdmission> sa_admission;
 };
 
 Server::Server(ServerOptions opts) : impl_(std::make_unique<Impl>()) {
@@ -60,6 +74,8 @@ std::unique_ptr<client::Interface> Server::NewLocalClient(const std::string& use
                                                           const std::string& user) {
   return std::make_unique<LocalClient>(impl_->api.get(), user_agent, user);
 }
+
+const std::string& Server::ca_cert_pem() const { return impl_->pki.ca_cert_pem; }
 
 uint16_t Server::port() const { return impl_->http ? impl_->http->port() : 0; }
 
@@ -105,9 +121,23 @@ Status Server::Start() {
   if (!st.ok()) return st.status();
   m.store = std::move(*st);
 
+  auto signer = serviceaccount::TokenSigner::LoadOrCreate(m.pki.dir + "/" +
+                                                          serviceaccount::kSigningKeyFile);
+  if (!signer.ok()) return signer.status();
+  m.sa_signer = std::move(*signer);
+  m.sa_objects =
+      std::make_unique<serviceaccount::StoredObjects>(m.store.get(), &api::BuiltinRegistry());
+  serviceaccount::IssuerConfig issuer;
+  if (!m.opts.service_account_issuer.empty()) issuer.issuer = m.opts.service_account_issuer;
+  m.sa_tokens = std::make_unique<serviceaccount::TokenEndpoints>(
+      m.sa_signer.get(), m.sa_objects.get(), &SystemClock::Get(), issuer);
+
   std::vector<std::unique_ptr<auth::Authenticator>> authns;
   authns.push_back(auth::TokenAuthenticator::ForAdminToken(m.pki.admin_token));
   authns.push_back(std::make_unique<auth::CertAuthenticator>());
+  authns.push_back(std::make_unique<serviceaccount::ServiceAccountTokenAuthenticator>(
+      m.sa_signer.get(), m.sa_objects.get(), &SystemClock::Get(), m.sa_tokens->config().issuer,
+      m.sa_tokens->config().audiences));
   m.authn = std::make_unique<auth::UnionAuthenticator>(std::move(authns));
   m.authz = std::make_unique<auth::NodeAuthorizer>();
   auto join_token = nodes::LoadOrCreateJoinToken(m.pki.dir);
@@ -143,6 +173,18 @@ Status Server::Start() {
     m.resources->SetWriteHook(*svct, m.service_alloc.get());
   }
 
+  m.sa_admission = std::make_unique<serviceaccount::ServiceAccountAdmission>(m.sa_objects.get());
+  m.resources->AddAdmission(m.sa_admission.get());
+  if (auto lrt = registry.Find("", "v1", "limitranges")) {
+    m.limit_ranger = std::make_unique<admission::LimitRanger>(m.store.get(), lrt.get());
+    m.resources->AddAdmission(m.limit_ranger.get());
+  }
+  if (auto rqt = registry.Find("", "v1", "resourcequotas")) {
+    m.quota_admission = std::make_unique<admission::QuotaAdmission>(m.store.get(), rqt.get(),
+                                                                    &SystemClock::Get());
+    m.resources->AddAdmission(m.quota_admission.get());
+  }
+
   // System namespaces exist from the start.
   if (auto nst = registry.Find("", "v1", "namespaces")) {
     for (const char* ns : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
@@ -159,6 +201,7 @@ Status Server::Start() {
   m.api = std::make_unique<ApiServer>(&registry, m.resources.get(), m.authn.get(), m.authz.get());
   m.node_proxy = std::make_unique<nodes::NodeProxy>(m.resources.get(), &registry, &m.pki);
   m.api->SetNodeProxy(m.node_proxy.get());
+  m.api->SetServiceAccountTokens(m.sa_tokens.get());
   m.api->SetJoinHandler([this](const Request& req) { return Join(req); });
   auto ssl = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server);
   BERTH_RETURN_IF_ERROR(tls::ConfigureServerTls(*ssl, m.pki));

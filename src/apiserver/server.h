@@ -28,6 +28,9 @@ struct ServerOptions {
   // The address the `kubernetes` service's endpoints name ("" = the --listen
   // host, or 127.0.0.1 when that is a wildcard or not IPv4).
   std::string advertise_address;
+  // Service account tokens: the issuer (iss claim, OIDC discovery; also the API audience);
+  // "" = https://kubernetes.default.svc.cluster.local.
+  std::string service_account_issuer;
 };
 
 class Server {
@@ -46,6 +49,9 @@ class Server {
   // `user_agent` is its default field manager. Valid after Start(); must not outlive the server.
   std::unique_ptr<client::Interface> NewLocalClient(const std::string& user_agent,
                                                     const std::string& user);
+  // The cluster CA certificate (PEM); valid after Start(). Published in every namespace as the
+  // ConfigMap kube-root-ca.crt.
+  const std::string& ca_cert_pem() const;
 
  private:
   void ScheduleMemoryTrim();

@@ -62,8 +62,10 @@ class LocalControlPlane {
   LocalControlPlane(berth::apiserver::Server* server, const ControlPlaneFlags& f) {
     if (!f.enabled) return;
     client_ = server->NewLocalClient("berth-controller-manager", "system:kube-controller-manager");
+    auto opts = f.Options();
+    opts.root_ca_pem = server->ca_cert_pem();
     manager_ = std::make_unique<berth::controllers::ControllerManager>(
-        client_.get(), &berth::SystemClock::Get(), f.Options());
+        client_.get(), &berth::SystemClock::Get(), std::move(opts));
     manager_->Start();
   }
   ~LocalControlPlane() {
@@ -111,7 +113,9 @@ int RunControllers(const std::string& kubeconfig, const ControlPlaneFlags& f) {
   cfg->user_agent = "berth-controller-manager";
   cfg->stream_idle_timeout = std::chrono::seconds(90);
   berth::client::ApiClient api(*cfg);
-  berth::controllers::ControllerManager manager(&api, &berth::SystemClock::Get(), f.Options());
+  auto opts = f.Options();
+  opts.root_ca_pem = cfg->ca_pem;  // the kubeconfig's certificate-authority-data
+  berth::controllers::ControllerManager manager(&api, &berth::SystemClock::Get(), std::move(opts));
   manager.Start();
   int sig = 0;
   sigwait(&set, &sig);

@@ -154,8 +154,26 @@ Resolution Resolver::Handle(std::string_view packet, Transport transport) const 
   const uint16_t t = q.type;
   const bool any = t == kTypeANY;
   if (!found.cname.empty()) {
-    // ExternalName: the alias answers every type; the client resolves the target.
+    // ExternalName: the alias answers every type. A target inside the cluster domain is
+    // followed here (stub resolvers do not chase CNAMEs); others are left to the client.
     m.answers.push_back(MakeCname(q.name, ttl, found.cname));
+    std::string target = found.cname;
+    for (int hop = 0; hop < 8 && t != kTypeCNAME; ++hop) {
+      std::vector<std::string> tl;
+      if (!SplitName(target, &tl)) break;
+      for (std::string& l : tl) l = LowerAscii(l);
+      ZoneLookup next = zone_->Lookup(tl, t);
+      if (next.kind != ZoneLookup::Kind::kFound) break;
+      if (!next.cname.empty()) {
+        m.answers.push_back(MakeCname(target, ttl, next.cname));
+        target = next.cname;
+        continue;
+      }
+      if (t == kTypeA || any) {
+        for (uint32_t ip : next.a) m.answers.push_back(MakeA(target, ttl, ip));
+      }
+      break;
+    }
   } else {
     if (t == kTypeA || any) {
       for (uint32_t ip : found.a) m.answers.push_back(MakeA(q.name, ttl, ip));

@@ -102,7 +102,9 @@ void CriLogWriter::Append(const std::string& stream, std::string_view data) {
 void CriLogWriter::Flush(const std::string& stream) {
   std::string& pending = stream == "stderr" ? pending_err_ : pending_out_;
   if (pending.empty()) return;
-  WriteRecord(stream, false, pending);
+  // An unterminated last line stays partial (P), as containerd writes it, so readers do not
+  // add a newline the container never wrote (termination messages from the log tail).
+  WriteRecord(stream, true, pending);
   pending.clear();
 }
 

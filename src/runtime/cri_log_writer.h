@@ -23,7 +23,7 @@ class CriLogWriter {
 
   // Appends raw output bytes of one stream ("stdout" or "stderr"); complete lines are written.
   void Append(const std::string& stream, std::string_view data);
-  // Writes any buffered partial line of `stream` as a final F record (on EOF).
+  // Writes any buffered unterminated line of `stream` as a final P (partial) record (on EOF).
   void Flush(const std::string& stream);
 
  private:

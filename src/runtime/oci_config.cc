@@ -205,6 +205,11 @@ StatusOr<json::object> RenderOciConfig(const ContainerSpec& spec, const OciConte
   json::object linux{{"namespaces", std::move(namespaces)},
                      {"cgroupsPath", ctx.cgroups_path},
                      {"resources", std::move(resources)}};
+  if (!sec.sysctls.empty()) {
+    json::object sysctl;
+    for (const auto& [k, v] : sec.sysctls) sysctl[k] = v;
+    linux["sysctl"] = std::move(sysctl);
+  }
   if (!sec.privileged) {
     linux["maskedPaths"] = ToArray({"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
                                     "/proc/latency_stats", "/proc/timer_list",

@@ -58,6 +58,9 @@ struct Security {
   std::vector<std::string> add_capabilities;   // "NET_ADMIN" or "CAP_NET_ADMIN"
   std::vector<std::string> drop_capabilities;  // "ALL" allowed
   bool seccomp_default = true;      // RuntimeDefault-like profile (blocks the dangerous syscalls)
+  // Namespaced kernel parameters (dotted names), set by runc inside the container's namespaces
+  // (the sandbox's network and IPC namespaces, so every container of the pod sees them).
+  std::map<std::string, std::string> sysctls;
 };
 
 struct SandboxSpec {

@@ -74,6 +74,7 @@ json::object EncodeContainerSpec(const ContainerSpec& s) {
   sec["add_capabilities"] = EncodeStrings(s.security.add_capabilities);
   sec["drop_capabilities"] = EncodeStrings(s.security.drop_capabilities);
   sec["seccomp_default"] = s.security.seccomp_default;
+  if (!s.security.sysctls.empty()) sec["sysctls"] = EncodeMap(s.security.sysctls);
   o["security"] = std::move(sec);
   json::array mounts;
   for (const auto& m : s.mounts)
@@ -121,6 +122,7 @@ StatusOr<ContainerSpec> DecodeContainerSpec(const json::value& v) {
     s.security.add_capabilities = DecodeStrings(sec.if_contains("add_capabilities"));
     s.security.drop_capabilities = DecodeStrings(sec.if_contains("drop_capabilities"));
     s.security.seccomp_default = GetBool(sec, "seccomp_default", true);
+    s.security.sysctls = DecodeMap(sec.if_contains("sysctls"));
   }
   if (const json::value* mv = o.if_contains("mounts"); mv && mv->is_array()) {
     for (const auto& e : mv->as_array()) {

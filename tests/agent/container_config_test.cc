@@ -100,5 +100,40 @@ TEST(ResolveSecurity, ContainerOverridesPodAndNonRootIsEnforced) {
   EXPECT_FALSE(bad.ok());
 }
 
+// Without limits, resourceFieldRef reports the node's allocatable (requests stay 0).
+TEST(ResolveEnv, DefaultLimitsAreTheNodesAllocatable) {
+  json::object pod = Obj(R"j({"metadata":{"name":"p","namespace":"ns"},"spec":{"containers":[{"name":"c"}]}})j");
+  json::object c = Obj(R"j({"name":"c","env":[
+    {"name":"CPU","valueFrom":{"resourceFieldRef":{"resource":"limits.cpu"}}},
+    {"name":"MEM","valueFrom":{"resourceFieldRef":{"containerName":"c","resource":"limits.memory"}}},
+    {"name":"REQ","valueFrom":{"resourceFieldRef":{"resource":"requests.cpu"}}}]})j");
+  auto env = ResolveEnv(pod, c, {}, Lookup, "", "", NodeAllocatable{4000, 8LL << 30});
+  ASSERT_TRUE(env.ok()) << env.status().message();
+  EXPECT_EQ(*env, (std::vector<std::string>{"CPU=4", "MEM=8589934592", "REQ=0"}));
+}
+
+TEST(ResolveSecurity, SafeSysctlsAreCarriedUnsafeOnesRefused) {
+  auto s = ResolveSecurity(Obj(R"j({"securityContext":{"sysctls":[
+                               {"name":"kernel.shm_rmid_forced","value":"1"},
+                               {"name":"net/ipv4/ip_local_port_range","value":"1024 65000"}]}})j"),
+                           Obj(R"j({"name":"c"})j"));
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->sysctls, (std::map<std::string, std::string>{
+                            {"kernel.shm_rmid_forced", "1"},
+                            {"net.ipv4.ip_local_port_range", "1024 65000"}}));
+  auto bad = ResolveSecurity(Obj(R"j({"securityContext":{"sysctls":[{"name":"kernel.msgmax","value":"1"}]}})j"),
+                             Obj(R"j({"name":"c"})j"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "forbidden sysctl: \"kernel.msgmax\" not allowlisted");
+}
+
+TEST(SysctlDotted, SlashSeparatedNamesSwapDotsAndSlashes) {
+  EXPECT_EQ(SysctlDotted("kernel.shm_rmid_forced"), "kernel.shm_rmid_forced");
+  EXPECT_EQ(SysctlDotted("net/ipv4/conf/eth0.100/forwarding"), "net.ipv4.conf.eth0/100.forwarding");
+  EXPECT_EQ(SysctlDotted("net.ipv4.conf.eth0/100.forwarding"), "net.ipv4.conf.eth0/100.forwarding");
+  EXPECT_TRUE(IsSafeSysctl("net.ipv4.tcp_syncookies"));
+  EXPECT_FALSE(IsSafeSysctl("kernel.shmmax"));
+}
+
 }  // namespace
 }  // namespace berth::agent

@@ -200,3 +200,32 @@ TEST_F(FakeNodeTest, AgentRidesOutAServerOutage) {
 
 }  // namespace
 }  // namespace berth::agent
+
+namespace berth::agent {
+namespace {
+
+TEST_F(FakeNodeTest, EphemeralContainerStartsOnceInARunningPod) {
+  StartAgent("n1", false);
+  CreatePod("dbg", "n1", "", "Always");
+  WaitFor("/api/v1/namespaces/default/pods/dbg", [](const json::value& v) {
+    return GetString(v, {"status", "phase"}) == "Running";
+  });
+  auto r = api_->Patch("/api/v1/namespaces/default/pods/dbg/ephemeralcontainers",
+                       *ParseJson(R"({"spec":{"ephemeralContainers":[
+                           {"name":"debugger","image":"fake/img:1"}]}})"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto pod = WaitFor("/api/v1/namespaces/default/pods/dbg", [](const json::value& v) {
+    const auto* es = GetPath(v, {"status", "ephemeralContainerStatuses"});
+    return es && es->is_array() && es->as_array().size() == 1 &&
+           GetPath(es->as_array()[0], {"state", "running"}) != nullptr;
+  });
+  const auto& st = GetPath(pod, {"status", "ephemeralContainerStatuses"})->as_array()[0];
+  EXPECT_EQ(GetString(st, {"name"}), "debugger");
+  EXPECT_EQ(GetInt(st, {"restartCount"}), 0);
+  // The pod's own containers are untouched and it stays Running.
+  EXPECT_EQ(GetString(pod, {"status", "phase"}), "Running");
+  EXPECT_EQ(GetPath(pod, {"status", "containerStatuses"})->as_array().size(), 1u);
+}
+
+}  // namespace
+}  // namespace berth::agent

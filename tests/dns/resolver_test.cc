@@ -106,6 +106,37 @@ TEST_F(ResolverTest, CnamePodAndPtr) {
   EXPECT_FALSE(m.header.aa);
 }
 
+TEST_F(ResolverTest, CnameToAClusterNameIsFollowed) {
+  // An ExternalName pointing at another service of the cluster (in any case, with a trailing
+  // dot) carries the target's A records too; a CNAME query gets the alias alone.
+  zone_.UpsertService(ServiceInfo{"default", "alias", ServiceInfo::Kind::kExternalName, {},
+                                  "Web.Default.svc.cluster.local.", {}, false});
+  zone_.UpsertService(ServiceInfo{"default", "alias2", ServiceInfo::Kind::kExternalName, {},
+                                  "alias.default.svc.cluster.local", {}, false});
+  Message m = Ask("alias.default.svc.cluster.local", kTypeA);
+  ASSERT_EQ(m.answers.size(), 2u);
+  EXPECT_EQ(m.answers[0].type, kTypeCNAME);
+  EXPECT_EQ(m.answers[1].type, kTypeA);
+  EXPECT_EQ(std::get<uint32_t>(m.answers[1].data), Ip("10.96.0.10"));
+  m = Ask("alias2.default.svc.cluster.local", kTypeA);  // a chain of two aliases
+  ASSERT_EQ(m.answers.size(), 3u);
+  EXPECT_EQ(m.answers[1].type, kTypeCNAME);
+  EXPECT_EQ(std::get<uint32_t>(m.answers[2].data), Ip("10.96.0.10"));
+  m = Ask("alias.default.svc.cluster.local", kTypeCNAME);
+  ASSERT_EQ(m.answers.size(), 1u);
+  // A target that does not exist in the cluster: the alias alone.
+  zone_.UpsertService(ServiceInfo{"default", "dangling", ServiceInfo::Kind::kExternalName, {},
+                                  "nosuch.default.svc.cluster.local", {}, false});
+  m = Ask("dangling.default.svc.cluster.local", kTypeA);
+  ASSERT_EQ(m.answers.size(), 1u);
+  // Aliases pointing at each other end after a bounded number of hops.
+  zone_.UpsertService(ServiceInfo{"default", "loop", ServiceInfo::Kind::kExternalName, {},
+                                  "loop.default.svc.cluster.local", {}, false});
+  m = Ask("loop.default.svc.cluster.local", kTypeA);
+  EXPECT_LE(m.answers.size(), 9u);
+  EXPECT_EQ(m.header.rcode, kRcodeNoError);
+}
+
 TEST_F(ResolverTest, NxDomainVersusNoData) {
   ExpectNxDomain(Ask("nope.default.svc.cluster.local", kTypeA));
   ExpectNxDomain(Ask("web.nope.svc.cluster.local", kTypeA));

@@ -46,7 +46,7 @@ TEST_F(CriLogWriterTest, SplitsLinesAcrossWritesAndFlushesPartialAtEnd) {
     w.Append("stdout", "ld\nend");
   }
   EXPECT_EQ(Records(Read(dir_ + "/c.log")),
-            "stdout F hello\nstderr F oops\nstdout F world\nstdout F end\n");
+            "stdout F hello\nstderr F oops\nstdout F world\nstdout P end\n");
 }
 
 TEST_F(CriLogWriterTest, LongLinesBecomePartialRecords) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "runtime/spec_codec.h"
 #include "test_rootfs.h"
 
 namespace berth::runtime {
@@ -111,6 +112,20 @@ TEST_F(OciConfigTest, ResourcesRendered) {
   EXPECT_EQ(GetInt(c, {"linux", "resources", "cpu", "period"}), 100000);
   EXPECT_EQ(GetInt(c, {"linux", "resources", "memory", "limit"}), 64 << 20);
   EXPECT_EQ(GetInt(c, {"linux", "resources", "memory", "swap"}), 64 << 20);
+}
+
+// Pod sysctls go to linux.sysctl (runc sets them inside the joined namespaces) and survive the
+// spec's round trip through the bundle.
+TEST_F(OciConfigTest, SysctlsRenderedAndKeptByTheCodec) {
+  EXPECT_EQ(GetPath(Render(), {"linux", "sysctl"}), nullptr);
+  spec_.security.sysctls = {{"kernel.shm_rmid_forced", "1"},
+                            {"net.ipv4.ip_local_port_range", "1024 65000"}};
+  json::object c = Render();
+  EXPECT_EQ(GetString(c, {"linux", "sysctl", "kernel.shm_rmid_forced"}), "1");
+  EXPECT_EQ(GetString(c, {"linux", "sysctl", "net.ipv4.ip_local_port_range"}), "1024 65000");
+  auto decoded = DecodeContainerSpec(json::value(EncodeContainerSpec(spec_)));
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded->security.sysctls, spec_.security.sysctls);
 }
 
 }  // namespace

@@ -90,7 +90,7 @@ TEST_F(RuncRuntimeTest, LogsInCriFormat) {
   EXPECT_NE(log.find(" stdout F out1\n"), std::string::npos) << log;
   EXPECT_NE(log.find(" stderr F err1\n"), std::string::npos) << log;
   EXPECT_NE(log.find(" stdout F out2\n"), std::string::npos) << log;
-  EXPECT_NE(log.find(" stdout F tail\n"), std::string::npos) << log;  // flushed at EOF
+  EXPECT_NE(log.find(" stdout P tail\n"), std::string::npos) << log;  // flushed at EOF
   EXPECT_LT(log.find("out1"), log.find("out2"));
 }
 

@@ -8,6 +8,7 @@ const Registry& BuiltinRegistry() {
     // Discovery order matters to `kubectl get all`: core first, then apps, ...
     RegisterCoreKinds(*r);
     RegisterAppsKinds(*r);
+    RegisterEventsKinds(*r);
     RegisterBatchKinds(*r);
     RegisterAutoscalingKinds(*r);
     RegisterNetworkingKinds(*r);

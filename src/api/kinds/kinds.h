@@ -48,6 +48,7 @@ TableColumn AgeColumn();
 // --- Registration, one function per group (in discovery order) ---
 void RegisterCoreKinds(Registry& r);         // kinds/core/
 void RegisterAppsKinds(Registry& r);         // kinds/apps/
+void RegisterEventsKinds(Registry& r);       // kinds/events/
 void RegisterBatchKinds(Registry& r);        // kinds/batch/
 void RegisterAutoscalingKinds(Registry& r);  // kinds/autoscaling/
 void RegisterNetworkingKinds(Registry& r);   // kinds/networking/

@@ -1,6 +1,7 @@
 #include "api/protobuf/protobuf_body.h"
 
 #include "api/protobuf/access_review_schema.h"
+#include "api/protobuf/token_request_schema.h"
 #include "api/protobuf/message_decoder.h"
 #include "api/protobuf/wire_reader.h"
 
@@ -32,6 +33,9 @@ SchemaPtr FindSchema(const std::string& group, const std::string& version,
   if (group == "authorization.k8s.io" && version == "v1") {
     if (kind == "SelfSubjectAccessReview") return SelfSubjectAccessReviewSchema();
     if (kind == "SelfSubjectRulesReview") return SelfSubjectRulesReviewSchema();
+  }
+  if (group == "authentication.k8s.io" && version == "v1" && kind == "TokenRequest") {
+    return TokenRequestSchema();
   }
   for (const ResourceTypePtr& t : registry.All()) {
     if (t->group == group && t->version == version && t->kind == kind) return t->schema;

@@ -5,6 +5,26 @@ namespace {
 
 std::string Quote(const std::string& s) { return "\"" + s + "\""; }
 
+// What kube's default roles grant every authenticated user (system:discovery,
+// system:public-info-viewer, system:basic-user, system:service-account-issuer-discovery):
+// discovery and OpenAPI documents, health, the OIDC issuer documents, and reviews of oneself.
+bool AuthenticatedDefault(const UserInfo& user, const Attributes& attrs) {
+  if (!user.InGroup(kSystemAuthenticatedGroup)) return false;
+  if (!attrs.resource_request) {
+    const std::string& p = attrs.path;
+    if (attrs.verb != "get") return false;
+    return p == "/api" || p == "/apis" || p.rfind("/api/", 0) == 0 || p.rfind("/apis/", 0) == 0 ||
+           p == "/version" || p == "/healthz" || p == "/livez" || p == "/readyz" ||
+           p.rfind("/openapi/", 0) == 0 || p == "/.well-known/openid-configuration" ||
+           p == "/openid/v1/jwks";
+  }
+  return attrs.verb == "create" &&
+         ((attrs.api_group == "authentication.k8s.io" && attrs.resource == "selfsubjectreviews") ||
+          (attrs.api_group == "authorization.k8s.io" &&
+           (attrs.resource == "selfsubjectaccessreviews" ||
+            attrs.resource == "selfsubjectrulesreviews")));
+}
+
 }  // namespace
 
 Decision AlwaysAllowForMastersAuthorizer::Authorize(const UserInfo& user,
@@ -18,6 +38,7 @@ Decision AlwaysAllowForMastersAuthorizer::Authorize(const UserInfo& user,
 
 Decision NodeAuthorizer::Authorize(const UserInfo& user, const Attributes& attrs) const {
   if (user.InGroup(kSystemMastersGroup)) return {true, "user is in group system:masters"};
+  if (AuthenticatedDefault(user, attrs)) return {true, "allowed to every authenticated user"};
   if (!user.InGroup("system:nodes") || user.name.rfind("system:node:", 0) != 0) {
     return {false, "only members of system:masters and system:nodes are authorized until RBAC "
                    "is enabled"};
@@ -37,6 +58,8 @@ Decision NodeAuthorizer::Authorize(const UserInfo& user, const Attributes& attrs
     if (r == "pods" && v == "delete" && attrs.subresource.empty()) return {true, "pod deletion"};
     if (r == "pods" && v == "create" && attrs.subresource == "eviction") return {true, "eviction"};
     if (r == "events" && (write || read)) return {true, "events"};
+    if (r == "serviceaccounts" && v == "create" && attrs.subresource == "token")
+      return {true, "service account tokens for the node's pods"};
   }
   if (attrs.api_group == "coordination.k8s.io" && r == "leases" &&
       attrs.namespace_ == "kube-node-lease" && (read || write || v == "delete"))

@@ -50,8 +50,10 @@ class AlwaysAllowForMastersAuthorizer : public Authorizer {
 
 // Everything for system:masters; for nodes (user system:node:<name>, group system:nodes) what an
 // agent needs: read pods, configmaps, secrets, services, endpoints; write Nodes, pod status, events
-// and leases in kube-node-lease. (RBAC's Node authorizer restricts this further per node; berth
-// does not yet.)
+// and leases in kube-node-lease, create service account tokens. (RBAC's Node authorizer restricts
+// this further per node; berth does not yet.) Every authenticated user (service accounts too) may
+// read discovery, OpenAPI, health and the OIDC issuer documents (/.well-known/openid-configuration,
+// /openid/v1/jwks) and create self reviews, as kube's default cluster roles allow.
 class NodeAuthorizer : public Authorizer {
  public:
   Decision Authorize(const UserInfo& user, const Attributes& attrs) const override;

@@ -8,10 +8,28 @@
 #include <boost/asio/write.hpp>
 
 #include "apiserver/http/hijack.h"
+#include "apiserver/http/websocket.h"
 #include "apiserver/rest/resource_handler.h"
 #include "apiserver/rest/status_json.h"
 
 namespace berth::apiserver::nodes {
+
+std::optional<std::string> ChooseLogProtocol(const std::string& header) {
+  bool any = false;
+  size_t start = 0;
+  while (start <= header.size()) {
+    size_t comma = header.find(',', start);
+    std::string p = header.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    size_t b = p.find_first_not_of(" \t"), e = p.find_last_not_of(" \t");
+    p = b == std::string::npos ? "" : p.substr(b, e - b + 1);
+    if (p == "binary.k8s.io") return p;
+    any = any || !p.empty();
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (!any) return std::string();
+  return std::nullopt;
+}
 
 NodeProxy::NodeProxy(ResourceHandler* resources, const api::Registry* registry, const tls::Pki* pki)
     : resources_(resources), registry_(registry), pki_(pki) {}
@@ -43,8 +61,9 @@ StatusOr<NodeProxy::Target> NodeProxy::ResolveTarget(const RequestInfo& info, co
   if (const auto* cs = GetPath(*pod, {"spec", "containers"}); cs && cs->is_array())
     for (const auto& c : cs->as_array()) names.push_back(GetString(c.as_object(), {"name"}));
   std::vector<std::string> init_names;
-  if (const auto* cs = GetPath(*pod, {"spec", "initContainers"}); cs && cs->is_array())
-    for (const auto& c : cs->as_array()) init_names.push_back(GetString(c.as_object(), {"name"}));
+  for (const char* list : {"initContainers", "ephemeralContainers"})
+    if (const auto* cs = GetPath(*pod, {"spec", list}); cs && cs->is_array())
+      for (const auto& c : cs->as_array()) init_names.push_back(GetString(c.as_object(), {"name"}));
   if (container.empty()) {
     if (names.size() != 1) {
       std::string list;
@@ -95,6 +114,39 @@ void NodeProxy::ServeLogs(const RequestInfo& info, const Request& req,
     }
   }
   client::ApiClient* agent = ClientFor(host, port);
+  std::string upgrade = req.Header("upgrade");
+  for (auto& c : upgrade) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+  if (upgrade == "websocket") {
+    // The log as binary WebSocket messages (binary.k8s.io), then a close frame.
+    auto protocol = ChooseLogProtocol(req.Header("sec-websocket-protocol"));
+    if (!protocol)
+      return fail(BadRequest("no supported WebSocket subprotocol in [" +
+                             req.Header("sec-websocket-protocol") + "] (berth serves binary.k8s.io)"));
+    std::string head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                       "Sec-WebSocket-Accept: " + ws::AcceptKey(req.Header("sec-websocket-key")) + "\r\n" +
+                       (protocol->empty() ? "" : "Sec-WebSocket-Protocol: " + *protocol + "\r\n") + "\r\n";
+    return responder->Hijack([agent, path, head](HijackedConnection c) {
+      if (!TlsWriteAll(*c.stream, head)) return;
+      std::atomic<bool> stop{false};
+      bool open = true;
+      Status s = agent->Stream(
+          path,
+          [&](std::string_view data) {
+            open = TlsWriteAll(*c.stream, ws::Frame(ws::kBinary, std::string(data)));
+            return open;
+          },
+          &stop);
+      if (!open) return;
+      std::string close_payload("\x03\xe8", 2);  // 1000: normal closure
+      if (!s.ok()) {
+        // The agent's refusal (no such container...) as the close reason.
+        close_payload = std::string("\x03\xf3", 2) + s.message().substr(0, 120);  // 1011
+      }
+      TlsWriteAll(*c.stream, ws::Frame(ws::kClose, close_payload));
+      boost::system::error_code ignored;
+      c.stream->shutdown(ignored);
+    });
+  }
   std::shared_ptr<StreamWriter> stream;
   auto stop = std::make_shared<std::atomic<bool>>(false);
   Status s = agent->Stream(

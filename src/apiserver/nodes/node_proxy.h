@@ -9,6 +9,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 
 #include "api/resource.h"
 #include "apiserver/http/request.h"
@@ -22,10 +24,15 @@ class ResourceHandler;
 
 namespace berth::apiserver::nodes {
 
+// The subprotocol for pods/log over WebSocket from the client's Sec-WebSocket-Protocol list:
+// "binary.k8s.io", "" when the client asked for none, nullopt when none is supported.
+std::optional<std::string> ChooseLogProtocol(const std::string& header);
+
 class NodeProxy {
  public:
   NodeProxy(ResourceHandler* resources, const api::Registry* registry, const tls::Pki* pki);
-  // GET /api/v1/namespaces/<ns>/pods/<name>/log
+  // GET /api/v1/namespaces/<ns>/pods/<name>/log; with a WebSocket upgrade (binary.k8s.io or no
+  // subprotocol) the log comes as binary messages followed by a close frame.
   void ServeLogs(const RequestInfo& info, const Request& req, std::shared_ptr<Responder> responder);
   // GET /api/v1/namespaces/<ns>/pods/<name>/exec with a WebSocket upgrade: the upgrade is
   // forwarded to the agent and, once it answers 101, bytes are relayed both ways until either

@@ -9,7 +9,8 @@
 namespace berth::apiserver {
 
 std::string ObjectPrefix(const api::ResourceType& t, const std::string& ns) {
-  std::string p = "/registry/" + (t.group.empty() ? std::string("core") : t.group) + "/" + t.plural + "/";
+  const std::string& group = t.storage_group ? *t.storage_group : t.group;
+  std::string p = "/registry/" + (group.empty() ? std::string("core") : group) + "/" + t.plural + "/";
   if (t.namespaced && !ns.empty()) p += ns + "/";
   return p;
 }
@@ -33,6 +34,17 @@ std::string EncodeForStore(json::object obj) {
     m->as_object().erase("selfLink");
   }
   return json::serialize(obj);
+}
+
+StatusOr<json::object> DecodeStored(const api::ResourceType& t, const store::KeyValue& kv) {
+  auto o = DecodeStored(kv);
+  if (o.ok() && t.from_storage) t.from_storage(*o);
+  return o;
+}
+
+std::string EncodeForStore(const api::ResourceType& t, json::object obj) {
+  if (t.to_storage) t.to_storage(obj);
+  return EncodeForStore(std::move(obj));
 }
 
 StatusOr<FieldValidation> ParseFieldValidation(const Request& req) {

@@ -27,6 +27,10 @@ std::string ObjectPrefix(const api::ResourceType& t, const std::string& ns);
 StatusOr<json::object> DecodeStored(const store::KeyValue& kv);
 // Serializes for storage, without metadata.resourceVersion.
 std::string EncodeForStore(json::object obj);
+// The same for objects of `t`, converted from / to the stored form when `t` keeps its objects
+// in another resource's storage (ResourceType::storage_group).
+StatusOr<json::object> DecodeStored(const api::ResourceType& t, const store::KeyValue& kv);
+std::string EncodeForStore(const api::ResourceType& t, json::object obj);
 
 // The request body decoded by Content-Type (JSON, YAML; protobuf when a
 // decoder is available). Duplicate keys are reported in `duplicates`.

@@ -65,7 +65,8 @@ StatusOr<ContinueToken> DecodeContinue(const std::string& s) {
   ContinueToken t;
   t.revision = GetInt(v, {"rv"});
   t.start = GetString(v, {"start"});
-  if (t.revision <= 0) return bad;
+  // -1 is the "inconsistent" token handed out when the original revision was compacted.
+  if (t.revision <= 0 && t.revision != -1) return bad;
   return t;
 }
 
@@ -85,7 +86,8 @@ void ResourceHandler::Handle(const RequestInfo& info, const api::ResourceType& t
   if (!sub.empty()) {
     bool ok = (sub == "status" && t.has_status) || (sub == "scale" && t.scale) ||
               (sub == "finalize" && t.plural == "namespaces") ||
-              ((sub == "binding" || sub == "eviction") && t.group.empty() && t.plural == "pods");
+              ((sub == "binding" || sub == "eviction" || sub == "ephemeralcontainers") &&
+               t.group.empty() && t.plural == "pods");
     if (!ok) {
       return responder->Send(StatusResponse(
           Status(Reason::kNotFound, "the server could not find the requested resource")));
@@ -132,7 +134,7 @@ StatusOr<json::object> ResourceHandler::GetObject(const api::ResourceType& t,
     return kv.status();
   }
   if (mod_revision) *mod_revision = kv->mod_revision;
-  return DecodeStored(*kv);
+  return DecodeStored(t, *kv);
 }
 
 Response ResourceHandler::Get(const RequestInfo& info, const api::ResourceType& t,
@@ -166,10 +168,14 @@ Response ResourceHandler::List(const RequestInfo& info, const api::ResourceType&
   if (auto c = req.Query("continue"); c && !c->empty()) {
     auto tok = DecodeContinue(*c);
     if (!tok.ok()) return StatusResponse(tok.status());
-    revision = tok->revision;
+    revision = tok->revision == -1 ? 0 : tok->revision;  // -1: continue at the latest revision
     start = tok->start;
-    if (revision < store_->OldestRevision()) {
-      return StatusResponse(Status(
+    // (The current revision is always readable, even when it is also the compacted one.)
+    if (tok->revision != -1 && revision < store_->OldestRevision() &&
+        revision != store_->CurrentRevision()) {
+      // Like kube: the 410 carries a token that continues from the same key at the latest
+      // revision (an inconsistent list), for clients that accept that.
+      json::object status = StatusToJson(Status(
           Reason::kExpired,
           "The provided continue parameter is too old to display a consistent list result. You "
           "can start a new list without the continue parameter, or use the continue token in "
@@ -177,6 +183,8 @@ Response ResourceHandler::List(const RequestInfo& info, const api::ResourceType&
           "token results in an inconsistent list - objects that were created, modified, or "
           "deleted between the time the first chunk was returned and now may show up in the "
           "list."));
+      status["metadata"] = json::object{{"continue", EncodeContinue({-1, start})}};
+      return JsonResponse(410, status);
     }
   } else if (auto rv = req.Query("resourceVersion"); rv && !rv->empty() && *rv != "0") {
     char* end = nullptr;
@@ -205,7 +213,7 @@ Response ResourceHandler::List(const RequestInfo& info, const api::ResourceType&
     if (!info.namespace_.empty() || !t.namespaced) {
       auto kv = store_->Get(prefix + *filter->exact_name(), revision);
       if (kv.ok()) {
-        auto o = DecodeStored(*kv);
+        auto o = DecodeStored(t, *kv);
         if (o.ok() && filter->Matches(*o)) items.push_back(std::move(*o));
       } else if (kv.status().reason() != Reason::kNotFound) {
         return StatusResponse(kv.status());
@@ -224,7 +232,7 @@ Response ResourceHandler::List(const RequestInfo& info, const api::ResourceType&
     for (size_t i = 0; i < res->kvs.size(); ++i) {
       const auto& kv = res->kvs[i];
       // In an all-namespaces list, skip nothing; in a namespace the prefix is exact.
-      auto o = DecodeStored(kv);
+      auto o = DecodeStored(t, kv);
       if (!o.ok()) return StatusResponse(o.status());
       if (!filter->Matches(*o)) continue;
       items.push_back(std::move(*o));
@@ -330,7 +338,7 @@ StatusOr<json::object> ResourceHandler::DoDelete(const api::ResourceType& t, con
                            GetInt(obj, {"metadata", "deletionGracePeriodSeconds"}, -1) != 0;
         if (!confirm_pod || dry_run) return obj;
         meta["deletionGracePeriodSeconds"] = 0;
-        auto r = store_->Update(ObjectKey(t, ns, name), EncodeForStore(obj), {rev});
+        auto r = store_->Update(ObjectKey(t, ns, name), EncodeForStore(t, obj), {rev});
         if (!r.ok()) {
           if (r.status().reason() == Reason::kConflict) continue;
           return r.status();
@@ -350,7 +358,7 @@ StatusOr<json::object> ResourceHandler::DoDelete(const api::ResourceType& t, con
         st.as_object()["phase"] = "Terminating";
       }
       if (dry_run) return obj;
-      auto r = store_->Update(ObjectKey(t, ns, name), EncodeForStore(obj), {rev});
+      auto r = store_->Update(ObjectKey(t, ns, name), EncodeForStore(t, obj), {rev});
       if (!r.ok()) {
         if (r.status().reason() == Reason::kConflict) continue;
         return r.status();
@@ -411,7 +419,7 @@ Response ResourceHandler::DeleteCollection(const RequestInfo& info, const api::R
   if (!res.ok()) return StatusResponse(res.status());
   json::array deleted;
   for (const auto& kv : res->kvs) {
-    auto o = DecodeStored(kv);
+    auto o = DecodeStored(t, kv);
     if (!o.ok() || !filter->Matches(*o)) continue;
     bool now = false;
     auto r = DoDelete(t, GetString(*o, {"metadata", "namespace"}),

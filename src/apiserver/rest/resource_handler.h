@@ -16,6 +16,7 @@
 #include <string>
 
 #include "api/resource.h"
+#include "apiserver/admission/admission.h"
 #include "apiserver/http/request.h"
 #include "apiserver/rest/request_info.h"
 #include "apiserver/rest/write_hook.h"
@@ -57,6 +58,9 @@ class ResourceHandler {
 
   // Adds a kind-specific write step (write_hook.h) for type `t`; set before serving.
   void SetWriteHook(const api::ResourceType& t, WriteHook* hook);
+  // Adds an admission step (admission/admission.h) run on every create, in the order added;
+  // set before serving.
+  void AddAdmission(admission::AdmissionStep* step) { admission_.push_back(step); }
 
  private:
   struct WriteContext;
@@ -99,6 +103,7 @@ class ResourceHandler {
 
   store::Store* store_;
   std::map<std::string, WriteHook*> hooks_;  // by QualifiedResource(); fixed once serving
+  std::vector<admission::AdmissionStep*> admission_;  // fixed once serving
   const api::Registry* registry_;
   const Clock* clock_;
   TimerService* timers_;

@@ -1,5 +1,5 @@
-// The scale subresource (autoscaling/v1 Scale) of Deployments, ReplicaSets
-// and StatefulSets: a view of spec.replicas that scale clients and
+// The scale subresource (autoscaling/v1 Scale) of Deployments, ReplicaSets,
+// ReplicationControllers and StatefulSets: a view of spec.replicas that scale clients and
 // autoscalers read and write.
 #include "api/patch/json_patch.h"
 #include "api/patch/merge_patch.h"
@@ -37,7 +37,9 @@ json::object ToScale(const api::ResourceType& t, const json::object& obj) {
   }
   json::object status{{"replicas", status_r && status_r->is_int64() ? status_r->get_int64() : 0}};
   if (sel) {
-    std::string s = api::selector::ToSelectorString(*sel);
+    std::string s = t.scale->selector_is_map
+                        ? api::selector::ToSelectorString(json::object{{"matchLabels", *sel}})
+                        : api::selector::ToSelectorString(*sel);
     if (!s.empty()) status["selector"] = s;
   }
   return json::object{{"kind", "Scale"},

@@ -26,6 +26,23 @@ bool WantsTable(const Request& req) {
   return false;
 }
 
+bool AcceptsOnlyTransformed(const Request& req) {
+  std::string accept = req.Header("accept");
+  bool any = false;
+  size_t pos = 0;
+  while (pos <= accept.size()) {
+    size_t comma = accept.find(',', pos);
+    std::string part = accept.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    if (part.find_first_not_of(" \t") != std::string::npos) {
+      if (part.find("as=") == std::string::npos) return false;
+      any = true;
+    }
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return any;
+}
+
 IncludeObject ParseIncludeObject(const Request& req) {
   auto v = req.Query("includeObject");
   if (!v) return IncludeObject::kMetadata;

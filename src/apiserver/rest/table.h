@@ -14,6 +14,9 @@ enum class IncludeObject { kNone, kMetadata, kObject };
 
 // True when the Accept header asks for `as=Table;g=meta.k8s.io`.
 bool WantsTable(const Request& req);
+// True when every media type of the Accept header is a transformed one (`as=Table`,
+// `as=PartialObjectMetadata`...): a response that has no such form must then be 406 Not Acceptable.
+bool AcceptsOnlyTransformed(const Request& req);
 // From ?includeObject=None|Metadata|Object (default Metadata).
 IncludeObject ParseIncludeObject(const Request& req);
 constexpr const char* kTableContentType = "application/json;as=Table;v=v1;g=meta.k8s.io";

@@ -117,7 +117,7 @@ void ResourceHandler::Watch(const RequestInfo& info, const api::ResourceType& t,
     if (!res.ok()) return responder->Send(StatusResponse(res.status()));
     from = res->revision;
     for (const auto& kv : res->kvs) {
-      auto o = DecodeStored(kv);
+      auto o = DecodeStored(t, kv);
       if (o.ok() && st->filter.Matches(*o)) initial.push_back(std::move(*o));
     }
   }
@@ -136,20 +136,28 @@ void ResourceHandler::Watch(const RequestInfo& info, const api::ResourceType& t,
   auto cb = [st](const std::vector<store::Event>& events, int64_t progress) {
     std::lock_guard<std::mutex> l(st->mu);
     if (st->writer->closed()) return;
+    // The shared decode, converted for a type kept in another resource's storage.
+    auto decode = [&st](const store::KeyValue& kv) -> ObjectPtr {
+      ObjectPtr p = Decode(kv);
+      if (!p || !st->type->from_storage) return p;
+      auto converted = std::make_shared<json::object>(*p);
+      st->type->from_storage(*converted);
+      return converted;
+    };
     for (const auto& e : events) {
       if (e.kv.mod_revision <= st->last_sent) continue;
       st->last_sent = e.kv.mod_revision;
       if (e.type == store::Event::Type::kDelete) {
-        auto old = Decode(e.kv);
+        auto old = decode(e.kv);
         if (old && st->filter.Matches(*old)) st->Send("DELETED", *old);
         continue;
       }
-      auto now = Decode(e.kv);
+      auto now = decode(e.kv);
       if (!now) continue;
       bool match_now = st->filter.Matches(*now);
       bool match_before = false;
       if (e.prev) {
-        auto before = Decode(*e.prev);
+        auto before = decode(*e.prev);
         match_before = before && st->filter.Matches(*before);
       }
       if (match_now && match_before) {

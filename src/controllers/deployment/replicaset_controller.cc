@@ -12,13 +12,7 @@ namespace berth::controllers {
 
 namespace {
 
-constexpr const char* kRsPath = "/apis/apps/v1/replicasets";
 constexpr const char* kPodPath = "/api/v1/pods";
-
-std::string RsPath(const json::object& rs) {
-  return ObjectPath("/apis/apps/v1", GetString(rs, {"metadata", "namespace"}), "replicasets",
-                    GetString(rs, {"metadata", "name"}));
-}
 
 // Every template label is on the pod with the same value.
 bool FullyLabeled(const json::object& pod, const json::object& rs) {
@@ -34,9 +28,19 @@ bool FullyLabeled(const json::object& pod, const json::object& rs) {
 
 }  // namespace
 
-ReplicaSetController::ReplicaSetController(const controller::Context& ctx)
+ReplicaSetController::Flavor ReplicaSetController::ReplicaSets() {
+  return {"replicaset", "ReplicaSet", "apps/v1", "/apis/apps/v1", "replicasets", false};
+}
+
+ReplicaSetController::Flavor ReplicaSetController::ReplicationControllers() {
+  return {"replicationcontroller", "ReplicationController", "v1", "/api/v1",
+          "replicationcontrollers", true};
+}
+
+ReplicaSetController::ReplicaSetController(const controller::Context& ctx, Flavor flavor)
     : QueueController(ctx),
-      rs_informer_(ctx.informers->For(kRsPath)),
+      flavor_(flavor),
+      rs_informer_(ctx.informers->For(std::string(flavor.prefix) + "/" + flavor.plural)),
       pod_informer_(ctx.informers->For(kPodPath)),
       expectations_(ctx.clock) {
   rs_informer_->AddHandler(EnqueueOnEvents(
@@ -48,11 +52,36 @@ ReplicaSetController::ReplicaSetController(const controller::Context& ctx)
 }
 
 std::string ReplicaSetController::OwnerKey(const json::object& pod) const {
-  return ControllerKeyIn(pod, "ReplicaSet", *rs_informer_);
+  return ControllerKeyIn(pod, flavor_.kind, *rs_informer_);
+}
+
+std::string ReplicaSetController::ObjPath(const json::object& rs) const {
+  return ObjectPath(flavor_.prefix, GetString(rs, {"metadata", "namespace"}), flavor_.plural,
+                    GetString(rs, {"metadata", "name"}));
+}
+
+StatusOr<api::selector::LabelSelector> ReplicaSetController::SelectorOf(
+    const json::object& rs) const {
+  const json::value* sel = GetPath(rs, {"spec", "selector"});
+  if (!flavor_.map_selector) return api::selector::FromLabelSelectorJson(sel ? *sel : json::value());
+  // A ReplicationController's map; an empty or missing one selects nothing (never everything).
+  if (!sel || !sel->is_object() || sel->as_object().empty()) {
+    return api::selector::LabelSelector::Nothing();
+  }
+  return api::selector::FromLabelSelectorJson(json::object{{"matchLabels", *sel}});
 }
 
 void ReplicaSetController::EnqueueMatching(const json::object& pod) {
-  for (const auto& owner : SelectingOwners(pod, *rs_informer_)) Enqueue(*owner);
+  if (!flavor_.map_selector) {
+    for (const auto& owner : SelectingOwners(pod, *rs_informer_)) Enqueue(*owner);
+    return;
+  }
+  for (const auto& owner : rs_informer_->List(GetString(pod, {"metadata", "namespace"}))) {
+    auto selector = SelectorOf(*owner);
+    if (selector.ok() && !selector->IsNothing() && selector->Matches(LabelsOf(pod))) {
+      Enqueue(*owner);
+    }
+  }
 }
 
 void ReplicaSetController::OnPodAdd(const controller::ObjectPtr& pod) {
@@ -123,10 +152,9 @@ Status ReplicaSetController::Sync(const std::string& key) {
   }
   // Owner references need kind and apiVersion; make sure the copy has them.
   auto rs = std::make_shared<json::object>(*cached);
-  if (GetString(*rs, {"kind"}).empty()) (*rs)["kind"] = "ReplicaSet";
-  if (GetString(*rs, {"apiVersion"}).empty()) (*rs)["apiVersion"] = "apps/v1";
-  const json::value* sel_json = GetPath(*rs, {"spec", "selector"});
-  auto selector = api::selector::FromLabelSelectorJson(sel_json ? *sel_json : json::value());
+  if (GetString(*rs, {"kind"}).empty()) (*rs)["kind"] = flavor_.kind;
+  if (GetString(*rs, {"apiVersion"}).empty()) (*rs)["apiVersion"] = flavor_.api_version;
+  auto selector = SelectorOf(*rs);
   if (!selector.ok()) return Status::Ok();  // invalid selectors are refused by validation anyway
   bool needs_sync = expectations_.Satisfied(key);
 
@@ -262,7 +290,7 @@ Status ReplicaSetController::ManageReplicas(const std::vector<controller::Object
 }
 
 Status ReplicaSetController::WriteStatus(const json::object& rs, const json::object& status) {
-  auto r = ctx_.client->Patch(RsPath(rs) + "/status",
+  auto r = ctx_.client->Patch(ObjPath(rs) + "/status",
                               deployutil::StatusMergePatch(deployutil::StatusOf(rs), status),
                               client::PatchType::kMerge);
   if (!r.ok() && r.status().reason() == Reason::kNotFound) return Status::Ok();

@@ -1,5 +1,6 @@
 // ReplicaSetController: keeps spec.replicas pods of a ReplicaSet running (kube's ReplicaSet
-// controller).
+// controller). A second instance (Flavor ReplicationControllers) runs core/v1
+// ReplicationControllers the same way, as kube's replication manager does.
 //
 // Watches replicasets and pods. A pod event is mapped to the ReplicaSet named by its controller
 // reference, or for orphans to every ReplicaSet in the namespace whose selector matches. A sync
@@ -20,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "api/selector/label_selector.h"
 #include "controller/controller.h"
 #include "controllers/deployment/expectations.h"
 
@@ -29,8 +31,21 @@ class ReplicaSetController : public controller::QueueController {
  public:
   static constexpr int kBurstReplicas = 500;
 
-  explicit ReplicaSetController(const controller::Context& ctx);
-  const char* Name() const override { return "replicaset"; }
+  // Which kind this instance manages. The same logic runs core/v1 ReplicationControllers, whose
+  // spec.selector is a plain label map instead of a metav1.LabelSelector.
+  struct Flavor {
+    const char* name;         // controller name: "replicaset"
+    const char* kind;         // "ReplicaSet"
+    const char* api_version;  // "apps/v1"
+    const char* prefix;       // "/apis/apps/v1"
+    const char* plural;       // "replicasets"
+    bool map_selector;        // spec.selector is {label: value}
+  };
+  static Flavor ReplicaSets();
+  static Flavor ReplicationControllers();
+
+  explicit ReplicaSetController(const controller::Context& ctx, Flavor flavor = ReplicaSets());
+  const char* Name() const override { return flavor_.name; }
 
  protected:
   Status Sync(const std::string& key) override;
@@ -46,7 +61,11 @@ class ReplicaSetController : public controller::QueueController {
   Status ManageReplicas(const std::vector<controller::ObjectPtr>& pods, const json::object& rs,
                         const std::string& key);
   Status WriteStatus(const json::object& rs, const json::object& status);
+  // spec.selector of `rs` as a selector (a null/absent one matches nothing).
+  StatusOr<api::selector::LabelSelector> SelectorOf(const json::object& rs) const;
+  std::string ObjPath(const json::object& rs) const;
 
+  Flavor flavor_;
   controller::Informer* rs_informer_;
   controller::Informer* pod_informer_;
   deployutil::Expectations expectations_;

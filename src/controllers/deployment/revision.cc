@@ -1,6 +1,7 @@
 #include "controllers/deployment/revision.h"
 
-#include <cctype>
+#include <charconv>
+#include <system_error>
 
 namespace berth::controllers::deployutil {
 
@@ -28,14 +29,15 @@ std::string AnnotationOf(const json::object& obj, const std::string& key) {
 }
 
 std::optional<int64_t> IntAnnotation(const json::object& obj, const std::string& key) {
+  // Kubernetes parses revisions as int64 (strconv.ParseInt): up to 19 digits, sign allowed.
   std::string s = AnnotationOf(obj, key);
-  if (s.empty() || s.size() > 18) return std::nullopt;
-  size_t i = s[0] == '-' ? 1 : 0;
-  if (i == s.size()) return std::nullopt;
-  for (; i < s.size(); i++) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return std::nullopt;
-  }
-  return std::stoll(s);
+  const char* first = s.data();
+  const char* last = s.data() + s.size();
+  if (first != last && *first == '+') ++first;
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(first, last, v);
+  if (first == last || ec != std::errc() || end != last) return std::nullopt;
+  return v;
 }
 
 int64_t RevisionOf(const json::object& obj) {

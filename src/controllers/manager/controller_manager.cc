@@ -11,9 +11,13 @@
 #include "controllers/disruption/disruption_controller.h"
 #include "controllers/endpointslice/endpoints_controller.h"
 #include "controllers/endpointslice/endpointslice_controller.h"
+#include "controllers/endpointslice/endpointslice_mirroring_controller.h"
 #include "controllers/gc/garbage_collector.h"
 #include "controllers/job/cronjob_controller.h"
 #include "controllers/job/job_controller.h"
+#include "controllers/resourcequota/resource_quota_controller.h"
+#include "controllers/serviceaccount/root_ca_publisher.h"
+#include "controllers/serviceaccount/serviceaccounts_controller.h"
 #include "controllers/statefulset/statefulset_controller.h"
 
 namespace berth::controllers {
@@ -75,6 +79,8 @@ void ControllerManager::RunControllers() {
   informers_ = std::make_unique<controller::InformerFactory>(client_);
   controller::Context ctx{client_, informers_.get(), clock_, recorder_.get()};
   controllers_.push_back(std::make_unique<ReplicaSetController>(ctx));
+  controllers_.push_back(std::make_unique<ReplicaSetController>(
+      ctx, ReplicaSetController::ReplicationControllers()));
   controllers_.push_back(std::make_unique<DeploymentController>(ctx));
   controllers_.push_back(std::make_unique<DaemonSetController>(ctx));
   controllers_.push_back(std::make_unique<StatefulSetController>(ctx));
@@ -85,6 +91,12 @@ void ControllerManager::RunControllers() {
   controllers_.push_back(std::make_unique<DisruptionController>(ctx));
   controllers_.push_back(std::make_unique<EndpointSliceController>(ctx));
   controllers_.push_back(std::make_unique<EndpointsController>(ctx));
+  controllers_.push_back(std::make_unique<ResourceQuotaController>(ctx));
+  controllers_.push_back(std::make_unique<EndpointSliceMirroringController>(ctx));
+  controllers_.push_back(std::make_unique<ServiceAccountsController>(ctx));
+  if (!opts_.root_ca_pem.empty()) {
+    controllers_.push_back(std::make_unique<RootCaPublisher>(ctx, opts_.root_ca_pem));
+  }
   if (opts_.run_scheduler) {
     auto s = std::make_unique<scheduler::Scheduler>(ctx, opts_.scheduler);
     scheduler_ = s.get();

@@ -31,6 +31,9 @@ struct ControllerManagerOptions {
   scheduler::SchedulerOptions scheduler;
   NodeLifecycleOptions node_lifecycle;
   controller::LeaderElectionConfig leader_election;  // identity filled from `identity`
+  // The cluster CA certificate (PEM) published in every namespace as ConfigMap kube-root-ca.crt;
+  // empty: that publisher does not run.
+  std::string root_ca_pem;
 };
 
 class ControllerManager {

@@ -126,9 +126,10 @@ TEST(CoreSchemaTest, RegistryOrderAndDiscovery) {
   RegisterCoreKinds(r);
   std::vector<std::string> plurals;
   for (const auto& t : r.All()) plurals.push_back(t->plural);
-  EXPECT_EQ(plurals, (std::vector<std::string>{"pods", "services", "namespaces", "nodes",
-                                               "endpoints", "configmaps", "secrets", "events",
-                                               "serviceaccounts"}));
+  EXPECT_EQ(plurals, (std::vector<std::string>{"pods", "replicationcontrollers", "services",
+                                               "namespaces", "nodes", "endpoints", "configmaps",
+                                               "secrets", "events", "serviceaccounts",
+                                               "resourcequotas", "limitranges", "podtemplates"}));
   auto pods = r.Find("", "v1", "pods");
   ASSERT_TRUE(pods);
   EXPECT_EQ(pods->short_names, std::vector<std::string>{"po"});

@@ -124,6 +124,23 @@ TEST_F(IntegrationCrud, DeploymentGeneration) {
   EXPECT_EQ(Str(again.Json(), "metadata.resourceVersion"), Str(st.Json(), "metadata.resourceVersion"));
 }
 
+// A write to /status changes the status and the annotations, never the spec (the Job and
+// Deployment conformance tests merge-patch an annotation through /status).
+TEST_F(IntegrationCrud, StatusWriteKeepsSpecTakesAnnotations) {
+  std::string ns = MakeNamespace();
+  auto c = Client();
+  ASSERT_EQ(c.Post(DeployPath(ns), Deployment("web", 2)).status, 201);
+  auto p = c.Patch(DeployPath(ns, "web") + "/status", "application/merge-patch+json",
+                   R"({"metadata":{"annotations":{"patchedstatus":"true"}},)"
+                   R"("spec":{"replicas":7},"status":{"observedGeneration":1}})");
+  ASSERT_EQ(p.status, 200) << p.body;
+  EXPECT_EQ(Str(p.Json(), "metadata.annotations.patchedstatus"), "true");
+  EXPECT_EQ(Int(p.Json(), "spec.replicas"), 2);
+  EXPECT_EQ(Int(p.Json(), "status.observedGeneration"), 1);
+  auto got = c.Get(DeployPath(ns, "web"));
+  EXPECT_EQ(Str(got.Json(), "metadata.annotations.patchedstatus"), "true");
+}
+
 TEST_F(IntegrationCrud, GenerateName) {
   std::string ns = MakeNamespace();
   json::object cm = ConfigMap("");

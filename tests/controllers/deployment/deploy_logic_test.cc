@@ -76,6 +76,20 @@ TEST(RevisionTest, NewRevisionAndRollbackHistory) {
   EXPECT_EQ(AnnotationOf(rs, kRevisionHistoryAnnotation), "1");
 }
 
+// The conformance test adopts a ReplicaSet annotated with a 19-digit revision and expects the
+// next one: revisions are full int64 values.
+TEST(RevisionTest, ReadsNineteenDigitRevisions) {
+  json::object rs{{"metadata", json::object{{"annotations", json::object{
+                                  {kRevisionAnnotation, "3546343826724305832"}}}}}};
+  EXPECT_EQ(RevisionOf(rs), 3546343826724305832LL);
+  SetAnnotation(rs, kRevisionAnnotation, "9223372036854775808");  // > int64: unreadable
+  EXPECT_EQ(IntAnnotation(rs, kRevisionAnnotation), std::nullopt);
+  SetAnnotation(rs, kRevisionAnnotation, "12x");
+  EXPECT_EQ(IntAnnotation(rs, kRevisionAnnotation), std::nullopt);
+  SetAnnotation(rs, kRevisionAnnotation, "-4");
+  EXPECT_EQ(IntAnnotation(rs, kRevisionAnnotation), -4);
+}
+
 TEST(ReplicaSetsTest, NewReplicasWithinSurgeAndProportions) {
   json::object d = json::parse(R"({"spec":{"replicas":10,"strategy":{"type":"RollingUpdate",
       "rollingUpdate":{"maxSurge":3,"maxUnavailable":2}}}})").as_object();

@@ -88,11 +88,13 @@ test_get_all() {
 test_get_paging_with_chunk_size() {
   kubectl create namespace pagens
   for i in $(seq 1 7); do kubectl create configmap -n pagens "cm$i" >/dev/null; done
+  # Every namespace also gets kube-root-ca.crt (the root CA publisher): 8 in all.
+  wait_for 10 kubectl get configmap -n pagens kube-root-ca.crt
   out="$(kubectl get configmaps -n pagens --chunk-size=2 -o name | sort)"
-  expect_eq "$(echo "$out" | wc -l)" "7"
+  expect_eq "$(echo "$out" | wc -l)" "8"
   out="$(api GET '/api/v1/namespaces/pagens/configmaps?limit=3')"
   expect_contains "$out" '"continue":"'
-  expect_contains "$out" '"remainingItemCount":4'
+  expect_contains "$out" '"remainingItemCount":5'
 }
 
 test_get_watch_output_watch_events() {

@@ -20,6 +20,10 @@ ResourceType ConfigMapType();
 ResourceType SecretType();
 ResourceType EventType();
 ResourceType ServiceAccountType();
+ResourceType ResourceQuotaType();  // resource_quota.cc
+ResourceType LimitRangeType();      // limit_range.cc
+ResourceType PodTemplateType();
+ResourceType ReplicationControllerType();
 
 // Pod QoS class from container resources: Guaranteed, Burstable or BestEffort.
 std::string PodQosClass(const json::object& spec);

@@ -14,6 +14,7 @@ SchemaPtr CoreObject(const std::string& name, std::string description, std::vect
 
 SchemaPtr LocalObjectReferenceSchema();
 SchemaPtr ContainerSchema();
+SchemaPtr EphemeralContainerSchema();  // pod_spec_schema.cc
 SchemaPtr VolumeSchema();
 SchemaPtr ObjectFieldSelectorSchema();
 SchemaPtr ResourceFieldSelectorSchema();

@@ -296,7 +296,8 @@ void MaskMutable(json::object& to, const json::object& from) {
       }
     }
   }
-  for (const char* key : {"activeDeadlineSeconds", "tolerations", "nodeName"}) {
+  // ephemeralContainers change only through pods/ephemeralcontainers (checked separately).
+  for (const char* key : {"activeDeadlineSeconds", "tolerations", "nodeName", "ephemeralContainers"}) {
     auto it = from.find(key);
     if (it != from.end()) {
       to[key] = it->value();
@@ -315,6 +316,30 @@ std::vector<Cause> ValidatePod(const json::object& pod, const json::object* old)
   }
   out = ValidatePodSpec(*spec, "spec");
   const json::object* old_spec = old ? ObjectAt(*old, "spec") : nullptr;
+  const json::array* ephemeral = ArrayAt(*spec, "ephemeralContainers");
+  if (old == nullptr && ephemeral && !ephemeral->empty()) {
+    out.push_back(ForbiddenCause("spec.ephemeralContainers", "cannot be set on create"));
+  }
+  if (old_spec != nullptr) {
+    // Ephemeral containers may be added, never changed or removed.
+    if (const json::array* before = ArrayAt(*old_spec, "ephemeralContainers")) {
+      for (const auto& b : *before) {
+        if (!b.is_object()) continue;
+        std::string name = StringAt(b.get_object(), "name");
+        const json::value* now = nullptr;
+        if (ephemeral)
+          for (const auto& e : *ephemeral)
+            if (e.is_object() && StringAt(e.get_object(), "name") == name) now = &e;
+        if (!now) {
+          out.push_back(ForbiddenCause("spec.ephemeralContainers",
+                                       "existing ephemeral containers \"" + name + "\" may not be removed"));
+        } else if (*now != b) {
+          out.push_back(ForbiddenCause("spec.ephemeralContainers",
+                                       "existing ephemeral containers \"" + name + "\" may not be changed"));
+        }
+      }
+    }
+  }
   if (old_spec != nullptr) {
     // Tolerations may only grow: every old toleration must still be present.
     const json::array* old_t = ArrayAt(*old_spec, "tolerations");

@@ -141,7 +141,7 @@ void DefaultPodSpec(json::object& spec) {
   if (auto hn = spec.find("hostNetwork"); hn != spec.end() && hn->value().is_bool()) {
     host_network = hn->value().get_bool();
   }
-  for (const char* key : {"containers", "initContainers"}) {
+  for (const char* key : {"containers", "initContainers", "ephemeralContainers"}) {
     if (json::array* cs = MutableArray(spec, key)) {
       for (auto& c : *cs) {
         if (c.is_object()) DefaultContainer(c.get_object(), host_network);

@@ -195,12 +195,28 @@ SchemaPtr PodStatusSchema() {
           F("nominatedNodeName", String(), "Node picked during preemption, if any.", 11),
           F("podIPs", ListMap(ip, {"ip"}), "All IPs of the pod.", 12),
           F("hostIPs", ListOf(host_ip), "All IPs of the node.", 16),
+          F("ephemeralContainerStatuses", ListOf(container_status),
+            "One entry per ephemeral container.", 13),
           F("observedGeneration", Int64(), "Pod generation the status reflects.", 17),
       });
   return s;
 }
 
 }  // namespace core
+
+// An ephemeral container: the Container fields (embedded EphemeralContainerCommon, protobuf tag 1)
+// plus the container whose namespaces it targets.
+SchemaPtr core::EphemeralContainerSchema() {
+  static const SchemaPtr s = [] {
+    std::vector<Field> fields;
+    for (const Field& f : ContainerSchema()->fields) fields.push_back(Embedded(1, f));
+    fields.push_back(F("targetContainerName", String(),
+                       "Container whose namespaces (process, IPC) it joins.", 2));
+    return CoreObject("EphemeralContainer", "A debugging container added to a running pod.",
+                      std::move(fields));
+  }();
+  return s;
+}
 
 SchemaPtr PodSpecSchema() {
   using namespace core;  // NOLINT(build/namespaces)
@@ -281,6 +297,8 @@ SchemaPtr PodSpecSchema() {
           F("topologySpreadConstraints",
             ListMap(spread, {"topologyKey", "whenUnsatisfiable"}),
             "How pods spread across topology domains.", 33),
+          F("ephemeralContainers", ListMap(EphemeralContainerSchema(), {"name"}),
+            "Debugging containers added to a running pod (pods/ephemeralcontainers).", 34),
           F("setHostnameAsFQDN", Bool(), "Use the fully qualified name as host name.", 35),
           F("os", CoreObject("PodOS", "Operating system the pod needs.",
                              {Req("name", String(), "linux or windows.", 1)}),

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "api/kinds/core/field_errors.h"
+#include "api/kinds/core/security_context_validation.h"
 #include "api/kinds/kinds.h"
 #include "api/validation/names.h"
 #include "api/validation/quantity.h"
@@ -367,6 +368,26 @@ std::vector<Cause> ValidatePodSpec(const json::object& spec, const std::string& 
                         false);
     }
   }
+  std::set<std::string> regular_names = names;
+  if (const json::array* ecs = ArrayAt(spec, "ephemeralContainers")) {
+    for (size_t i = 0; i < ecs->size(); ++i) {
+      if (!(*ecs)[i].is_object()) continue;
+      const json::object& ec = (*ecs)[i].get_object();
+      std::string ep = Idx(path + ".ephemeralContainers", i);
+      ValidateContainer(out, ec, ep, volumes, names, false);
+      // Ephemeral containers are for debugging: no ports, probes, hooks or resources.
+      for (const char* f : {"ports", "livenessProbe", "readinessProbe", "startupProbe",
+                            "lifecycle", "resources", "resizePolicy", "restartPolicy"}) {
+        const auto* v = ec.if_contains(f);
+        bool set = v && !v->is_null() && !(v->is_object() && v->get_object().empty()) &&
+                   !(v->is_array() && v->get_array().empty());
+        if (set) out.push_back(ForbiddenCause(ep + "." + f, "cannot be set for an Ephemeral Container"));
+      }
+      std::string target = StringAt(ec, "targetContainerName");
+      if (!target.empty() && !regular_names.count(target))
+        out.push_back(NotFoundCause(ep + ".targetContainerName", json::value(target)));
+    }
+  }
   CheckEnum(out, spec, "restartPolicy", path, {"Always", "Never", "OnFailure"});
   CheckEnum(out, spec, "dnsPolicy", path, {"ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"});
   CheckEnum(out, spec, "preemptionPolicy", path, {"Never", "PreemptLowerPriority"});
@@ -413,6 +434,7 @@ std::vector<Cause> ValidatePodSpec(const json::object& spec, const std::string& 
                   validation::IsDNS1123Label(subdomain));
   }
   ValidateTolerations(out, ArrayAt(spec, "tolerations"), path + ".tolerations");
+  ValidatePodSecurity(out, spec, path);
   if (const json::array* ips = ArrayAt(spec, "imagePullSecrets")) {
     for (size_t i = 0; i < ips->size(); ++i) {
       if (!(*ips)[i].is_object()) continue;

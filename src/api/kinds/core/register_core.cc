@@ -6,6 +6,7 @@ namespace berth::api {
 
 void RegisterCoreKinds(Registry& r) {
   r.Add(core::PodType());
+  r.Add(core::ReplicationControllerType());  // after pods, as `kubectl get all` lists them
   r.Add(core::ServiceType());
   r.Add(core::NamespaceType());
   r.Add(core::NodeType());
@@ -14,6 +15,9 @@ void RegisterCoreKinds(Registry& r) {
   r.Add(core::SecretType());
   r.Add(core::EventType());
   r.Add(core::ServiceAccountType());
+  r.Add(core::ResourceQuotaType());
+  r.Add(core::LimitRangeType());
+  r.Add(core::PodTemplateType());
 }
 
 }  // namespace berth::api
