@@ -3,6 +3,7 @@
 #include "controllers/common/owner_refs.h"
 #include "controllers/common/pod_state.h"
 #include "controllers/endpointslice/endpoint_pods.h"
+#include "controllers/endpointslice/slice_writer.h"
 #include "controllers/endpointslice/mirror_planner.h"
 
 namespace berth::controllers {
@@ -75,37 +76,7 @@ std::vector<controller::ObjectPtr> EndpointSliceMirroringController::MirroredSli
 
 Status EndpointSliceMirroringController::Apply(const std::string& key, const std::string& ns,
                                                endpoints::SlicePlan plan) {
-  Status first;
-  auto note = [&first](const Status& s) {
-    if (!s.ok() && first.ok()) first = s;
-  };
-  const std::string collection = CollectionPath(kSliceGroupVersion, ns, "endpointslices");
-  for (const auto& slice : plan.create) {
-    auto r = ctx_.client->Create(collection, slice);
-    if (!r.ok()) {
-      note(r.status());
-      continue;
-    }
-    tracker_.Wrote(key, GetString(*r, {"metadata", "name"}), GetString(*r, {"metadata", "resourceVersion"}));
-  }
-  for (const auto& slice : plan.update) {
-    std::string name = GetString(slice, {"metadata", "name"});
-    auto r = ctx_.client->Update(ObjectPath(kSliceGroupVersion, ns, "endpointslices", name), slice);
-    if (!r.ok()) {
-      note(r.status());
-      continue;
-    }
-    tracker_.Wrote(key, name, GetString(*r, {"metadata", "resourceVersion"}));
-  }
-  for (const auto& name : plan.remove) {
-    Status s = ctx_.client->Delete(ObjectPath(kSliceGroupVersion, ns, "endpointslices", name));
-    if (!s.ok() && s.reason() != Reason::kNotFound) {
-      note(s);
-      continue;
-    }
-    tracker_.Deleted(key, name);
-  }
-  return first;
+  return endpoints::ApplySlicePlan(ctx_.client, &tracker_, key, ns, plan);
 }
 
 Status EndpointSliceMirroringController::Sync(const std::string& key) {
