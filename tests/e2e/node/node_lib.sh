@@ -121,3 +121,16 @@ wait_ready_count() {  # wait_ready_count SELECTOR N [seconds]: exactly N ready, 
   done
   echo "selector $1: $got ready of $total pods, wanted $2"; kubectl get pods -l "$1" -o wide; return 1
 }
+
+# wait_event FIELD-SELECTOR TEXT [seconds]: an Event matching the selector whose row contains
+# TEXT appears. Events are posted from a background thread (best effort, as in Kubernetes), so
+# they may land after the state change they describe.
+wait_event() {
+  local out=""
+  for _ in $(seq 1 $(( ${3:-20} * 5 ))); do
+    out="$(kubectl get events --field-selector "$1" 2>&1)"
+    grep -qF -- "$2" <<<"$out" && return 0
+    sleep 0.2
+  done
+  echo "no event ($1) containing: $2"; echo "--- events:"; echo "$out"; return 1
+}

@@ -17,8 +17,7 @@ test_pod_runs_with_ip_in_the_pod_cidr_and_logs() {
   # The pod's IP answers from the host (the pod CIDR is routed to the bridge).
   ping -c1 -W2 "$ip" >/dev/null 2>&1 || /bin/busybox ping -c1 -W2 "$ip"
   ip route get "$ip" | grep -q "dev $NODE_BRIDGE"
-  out="$(kubectl get events --field-selector involvedObject.name=hello)"
-  expect_contains "$out" "Started"
+  wait_event involvedObject.name=hello "Started"
   kubectl delete pod hello --wait=true --timeout=30s
 }
 
@@ -86,8 +85,7 @@ test_crash_loop_back_off_and_previous_logs() {
   expect_eq "$code" 3
   out="$(kubectl logs crasher --previous)"
   expect_contains "$out" "attempt-output"
-  out="$(kubectl get events --field-selector involvedObject.name=crasher)"
-  expect_contains "$out" "BackOff"
+  wait_event involvedObject.name=crasher "BackOff"
   kubectl delete pod crasher --wait=true
 }
 

@@ -30,9 +30,8 @@ YAML
   # Liveness: remove /alive, the container is killed and restarted.
   runc --root "/run/berth/$NODE_ID/runc" exec "$cid" rm /alive
   wait_jsonpath probed '{.status.containerStatuses[0].restartCount}' 1 30
-  out="$(kubectl get events --field-selector involvedObject.name=probed)"
-  expect_contains "$out" "Unhealthy"
-  expect_contains "$out" "failed liveness probe"
+  wait_event involvedObject.name=probed "Unhealthy"
+  wait_event involvedObject.name=probed "failed liveness probe"
   kubectl delete pod probed --wait=true
 }
 

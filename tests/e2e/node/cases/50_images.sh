@@ -34,9 +34,8 @@ spec:
   - {name: c, image: "127.0.0.1:$port/team/app:v1", imagePullPolicy: Always, command: ["sh", "-c", "echo pulled-ok; sleep 3600"]}
 YAML
   wait_phase pulled Running 60
-  out="$(kubectl get events --field-selector involvedObject.name=pulled)"
-  expect_contains "$out" "Pulling image \"127.0.0.1:$port/team/app:v1\""
-  expect_contains "$out" "Successfully pulled image"
+  wait_event involvedObject.name=pulled "Pulling image \"127.0.0.1:$port/team/app:v1\""
+  wait_event involvedObject.name=pulled "Successfully pulled image"
   id="$(kubectl get pod pulled -o jsonpath='{.status.containerStatuses[0].imageID}')"
   expect_match "$id" "127.0.0.1:$port/team/app@sha256:[0-9a-f]{64}"
   for _ in $(seq 1 30); do kubectl logs pulled | grep -q pulled-ok && break; sleep 0.1; done

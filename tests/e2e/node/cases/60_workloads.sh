@@ -46,8 +46,8 @@ test_deployment_scales_rolls_out_and_rolls_back() {
   # Every pod is bound by the scheduler (no nodeName in the template) and runs on the node.
   out="$(kubectl get pods -l app=web -o wide)"
   expect_contains "$out" "node-$NODE_ID"
-  kubectl get events --field-selector reason=Scheduled | grep -q "Successfully assigned default/web-"
-  kubectl get events --field-selector reason=ScalingReplicaSet | grep -q "Scaled up replica set web-"
+  wait_event reason=Scheduled "Successfully assigned default/web-"
+  wait_event reason=ScalingReplicaSet "Scaled up replica set web-"
 
   kubectl scale deployment/web --replicas=5
   kubectl rollout status deployment/web --timeout=60s
@@ -100,7 +100,7 @@ test_deleted_pod_and_killed_container_are_replaced() {
   expect_eq "$(ready_count app=heal)" "2"
   names="$(kubectl get pods -l app=heal -o jsonpath='{.items[*].metadata.name}')"
   if [[ "$names" == *"$victim"* ]]; then echo "$victim was not replaced: $names"; return 1; fi
-  kubectl get events --field-selector reason=SuccessfulCreate | grep -q "Created pod: heal-"
+  wait_event reason=SuccessfulCreate "Created pod: heal-"
 
   # Kill the container's main process from the host: the agent restarts it in place.
   pod="$(kubectl get pods -l app=heal -o jsonpath='{.items[0].metadata.name}')"
@@ -198,7 +198,7 @@ YAML
   wait_jsonpath picky '{.status.conditions[?(@.type=="PodScheduled")].reason}' Unschedulable
   out="$(kubectl get pod picky -o jsonpath='{.status.conditions[?(@.type=="PodScheduled")].message}')"
   expect_eq "$out" "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector."
-  kubectl get events --field-selector involvedObject.name=picky,reason=FailedScheduling | grep -q "didn't match"
+  wait_event involvedObject.name=picky,reason=FailedScheduling "didn't match"
   # A cluster change (the label) retries it at once.
   kubectl label node "node-$NODE_ID" disktype=ssd
   wait_phase picky Running 60
