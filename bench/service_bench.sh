@@ -15,6 +15,7 @@ SECS="${2:-5}"
 ROUNDS="${3:-3}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 command -v wrk >/dev/null || { echo "wrk not installed (scripts/install-deps)"; exit 1; }
+command -v conntrack >/dev/null || { echo "conntrack not installed (scripts/install-deps)"; exit 1; }
 
 ID="sb$$"
 BRIDGE="bt$ID"
@@ -81,11 +82,44 @@ for ns in $(ip netns list | awk '{print $1}' | grep "^berth-$ID-"); do
 done
 [ -n "$CLIENT_NS" ] || { echo "client netns not found"; exit 1; }
 
-# rps WHERE URL: requests/s of one wrk round (WHERE = pod or host).
+# Rounds must not see each other's closed connections. A closed connection stays 60 s in
+# TIME_WAIT in the backend (busybox httpd closes first) and 120 s in the host's conntrack. When a
+# round reuses a client port that the other path used moments before, the backend's TIME_WAIT
+# socket rejects the new SYN (the client's TCP timestamps differ per destination address, pod IP
+# vs ClusterIP) and conntrack finds the same reply tuple taken; either way the SYN is dropped
+# and retried a second later. That is an artefact of measuring both paths from one client, not a
+# cost of either path, so:
+#  - from the pod, each path gets its own half of the client's port range (a per-netns sysctl);
+#  - from the host (whose port range is shared with everything else), a round waits until the
+#    backend has no TIME_WAIT sockets left;
+#  - before every round the host's conntrack entries of this backend are deleted.
+BACKEND_NS=""
+for ns in $(ip netns list | awk '{print $1}' | grep "^berth-$ID-"); do
+  ip -n "$ns" -4 addr show | grep -q "inet $POD_IP/" && BACKEND_NS="$ns"
+done
+[ -n "$BACKEND_NS" ] || { echo "backend netns not found"; exit 1; }
+
+prepare_round() {  # prepare_round WHERE PATH (PATH = direct or service)
+  if [ "$1" = pod ]; then
+    local range="20000 39999"
+    [ "$2" = service ] && range="40000 59999"
+    ip netns exec "$CLIENT_NS" sysctl -qw net.ipv4.ip_local_port_range="$range"
+  else
+    for _ in $(seq 1 150); do
+      [ "$(ip netns exec "$BACKEND_NS" ss -Htan state time-wait | wc -l)" -eq 0 ] && break
+      sleep 0.5
+    done
+  fi
+  conntrack -D -r "$POD_IP" >/dev/null 2>&1 || true
+}
+
+# rps WHERE PATH: requests/s of one wrk round (WHERE = pod or host, PATH = direct or service).
 rps() {
-  local pre=()
+  local pre=() url="http://$POD_IP:8080/"
+  [ "$2" = service ] && url="http://$SVC_IP/"
+  prepare_round "$1" "$2"
   [ "$1" = pod ] && pre=(ip netns exec "$CLIENT_NS")
-  "${pre[@]}" wrk -t1 -c8 -d"${SECS}s" "$2" 2>&1 | awk '/Requests\/sec/ {print $2}'
+  "${pre[@]}" wrk -t1 -c8 -d"${SECS}s" "$url" 2>&1 | awk '/Requests\/sec/ {print $2}'
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
@@ -93,12 +127,12 @@ echo "service_bench: backend pod $POD_IP:8080, service $SVC_IP:80, wrk -t1 -c8 -
 for where in pod host; do
   direct=(); via=()
   for r in $(seq 1 "$ROUNDS"); do
-    # Alternate which goes first: every closed connection leaves a conntrack entry for 120 s,
-    # so a later round runs against a fuller table.
+    # Alternate which goes first, so that neither path always runs on a machine warmed (or
+    # loaded) by the other.
     if [ $((r % 2)) -eq 1 ]; then
-      d="$(rps "$where" "http://$POD_IP:8080/")"; v="$(rps "$where" "http://$SVC_IP/")"
+      d="$(rps "$where" direct)"; v="$(rps "$where" service)"
     else
-      v="$(rps "$where" "http://$SVC_IP/")"; d="$(rps "$where" "http://$POD_IP:8080/")"
+      v="$(rps "$where" service)"; d="$(rps "$where" direct)"
     fi
     direct+=("$d"); via+=("$v")
     echo "  from $where round $r: direct pod IP ${d} req/s, ClusterIP ${v} req/s"

@@ -684,6 +684,14 @@ std::chrono::steady_clock::time_point PodWorker::Sync(const json::object& pod, b
                              GetInt(spec, {"terminationGracePeriodSeconds"}, 30));
     if (deleted) grace_s = 0;
     Terminate(pod, Ms(grace_s * 1000));
+    // A worker that ran the pod reports how it ended before the containers go (a fresh worker,
+    // e.g. for a pod kept by a finalizer after its worker finished, has nothing to say and must
+    // not overwrite the final status).
+    if (!containers_.empty() && !stopped_for_deletion_) {
+      RefreshRuntime();
+      stopped_for_deletion_ = true;
+      if (!deleted) PublishStatus(pod);
+    }
     Status s = ctx_->runtime->RemoveSandbox(sandbox_id_);
     if (s.ok() && ctx_->network && !GetPath(spec, {"hostNetwork"})) s = ctx_->network->Remove(sandbox_id_);
     if (!s.ok()) {
@@ -698,7 +706,6 @@ std::chrono::steady_clock::time_point PodWorker::Sync(const json::object& pod, b
     fs::remove_all(ctx_->data_dir + "/logs/" + namespace_ + "_" + name_ + "_" + uid_, ec);
     if (!deleted) {
       // Containers are gone: finish the graceful deletion.
-      PublishStatus(pod);
       json::object opts{{"kind", "DeleteOptions"}, {"apiVersion", "v1"}, {"gracePeriodSeconds", 0},
                         {"preconditions", json::object{{"uid", uid_}}}};
       Status d = ctx_->api->Delete("/api/v1/namespaces/" + namespace_ + "/pods/" + name_, opts);
@@ -982,6 +989,9 @@ json::object PodWorker::BuildStatus(const json::object& pod) {
     else phase = failed == 0 ? "Succeeded" : "Failed";
   }
   if (terminated_) phase = "Failed";
+  if (stopped_for_deletion_) {
+    phase = failed == 0 && running == 0 && waiting == 0 && stopped > 0 ? "Succeeded" : "Failed";
+  }
 
   auto cond = [&](const std::string& type, bool ok, const std::string& reason,
                   const std::string& message) {
@@ -1013,6 +1023,17 @@ json::object PodWorker::BuildStatus(const json::object& pod) {
       cond("Ready", ready, ready_reason, ready_msg),
       cond("ContainersReady", ready, ready_reason, ready_msg),
       cond("PodScheduled", true, "", "")};
+  // Conditions the node does not own (DisruptionTarget from an eviction, readiness gates, a
+  // user's own) are kept: the status patch replaces the whole list.
+  if (const auto* old = GetPath(pod, {"status", "conditions"}); old && old->is_array()) {
+    for (const auto& o : old->as_array()) {
+      if (!o.is_object()) continue;
+      std::string type = GetString(o.as_object(), {"type"});
+      bool owned = false;
+      for (const auto& c : conditions) owned = owned || GetString(c.as_object(), {"type"}) == type;
+      if (!owned) conditions.push_back(o);
+    }
+  }
   // QoS class from requests/limits.
   std::string qos = "BestEffort";
   bool any = false, guaranteed = true;

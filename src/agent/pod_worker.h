@@ -141,6 +141,9 @@ class PodWorker {
   std::string last_status_;
   std::string terminal_reason_, terminal_message_;  // DeadlineExceeded etc.
   bool terminated_ = false;
+  // The containers were stopped because the pod is being deleted: the status reports a terminal
+  // phase (Succeeded only when every container exited 0), as the kubelet does.
+  bool stopped_for_deletion_ = false;
 
   std::thread thread_;
 };

@@ -126,6 +126,36 @@ TEST_F(FakeNodeTest, PodRunsBecomesReadyAndIsDeletedGracefully) {
   WaitFor("/api/v1/namespaces/default/pods/web", [](const json::value& v) { return v.is_null(); });
 }
 
+TEST_F(FakeNodeTest, ConditionsTheNodeDoesNotOwnSurviveItsStatusWrites) {
+  StartAgent("n1", false);
+  CreatePod("evicted", "n1", "", "Never");
+  const std::string path = "/api/v1/namespaces/default/pods/evicted";
+  WaitFor(path, [](const json::value& v) { return GetString(v, {"status", "phase"}) == "Running"; });
+  // What an eviction adds before its delete; the node then reports the pod's end.
+  auto pod = api_->Get(path);
+  ASSERT_TRUE(pod.ok());
+  json::object status = GetPath(*pod, {"status"})->as_object();
+  status["conditions"].as_array().push_back(json::object{
+      {"type", "DisruptionTarget"}, {"status", "True"}, {"reason", "EvictionByEvictionAPI"}});
+  ASSERT_TRUE(api_->Patch(path + "/status", json::object{{"status", status}}).ok());
+  json::object opts{{"kind", "DeleteOptions"}, {"apiVersion", "v1"}, {"gracePeriodSeconds", 1}};
+  json::object fin{{"metadata", json::object{{"finalizers", json::array{"test/keep"}}}}};
+  ASSERT_TRUE(api_->Patch(path, fin).ok());
+  ASSERT_TRUE(api_->Delete(path, opts).ok());
+  auto done = WaitFor(path, [](const json::value& v) {
+    const std::string phase = GetString(v, {"status", "phase"});
+    return phase == "Failed" || phase == "Succeeded";
+  });
+  bool kept = false;
+  for (const auto& c : GetPath(done, {"status", "conditions"})->as_array()) {
+    if (GetString(c.as_object(), {"type"}) == "DisruptionTarget") {
+      kept = GetString(c.as_object(), {"status"}) == "True";
+    }
+  }
+  EXPECT_TRUE(kept) << json::serialize(done);
+  ASSERT_TRUE(api_->Patch(path, json::object{{"metadata", json::object{{"finalizers", nullptr}}}}).ok());
+}
+
 TEST_F(FakeNodeTest, ExitCodesFollowRestartPolicy) {
   StartAgent("n1", false);
   std::string fail = R"(,"annotations":{"fake.berth.dev/run-seconds":"0","fake.berth.dev/exit-code":"3"})";

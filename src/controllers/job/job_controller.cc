@@ -9,6 +9,7 @@
 #include "controllers/job/completed_indexes.h"
 #include "controllers/job/job_conditions.h"
 #include "controllers/job/job_pods.h"
+#include "controllers/job/pod_failure_policy.h"
 #include "controllers/job/requeue.h"
 
 namespace berth::controllers {
@@ -298,6 +299,7 @@ Status JobController::Sync(const std::string& key) {
   const int64_t completions = GetInt(spec, {"completions"}, 1);
   const int64_t parallelism = GetInt(spec, {"parallelism"}, 1);
   const int64_t backoff_limit = GetInt(spec, {"backoffLimit"}, 6);
+  const bool has_policy = HasPodFailurePolicy(spec);
   const json::object original_status = StatusOf(job);
 
   // --- Step 1: record newly finished pods as uncounted (written before finalizers go).
@@ -317,13 +319,27 @@ Status JobController::Sync(const std::string& key) {
     }
     const std::string phase = Phase(*p);
     const bool deleting = IsBeingDeleted(*p);
+    const bool terminal = phase == "Succeeded" || phase == "Failed";
     if (unc_succ.count(uid) != 0 || unc_fail.count(uid) != 0) {
       to_release.push_back(p);
     } else if (phase == "Succeeded") {
       unc_succ.insert(uid);
       recorded = true;
       to_release.push_back(p);
+    } else if (has_policy && deleting && !terminal && !suspended && !finished &&
+               !GetString(*p, {"spec", "nodeName"}).empty()) {
+      // With a podFailurePolicy, a pod being deleted is judged once the node reports how it
+      // ended (its exit codes may decide), as kube's Job controller does.
+      continue;
     } else if (phase == "Failed" || (deleting && !suspended && !finished)) {
+      const FailureMatch match = has_policy ? MatchPodFailurePolicy(spec, *p) : FailureMatch{};
+      if (match.action == FailureAction::kIgnore) {
+        to_release.push_back(p);  // not counted towards backoffLimit; replaced
+        continue;
+      }
+      if (match.action == FailureAction::kFailJob && !JobConditionTrue(job, "FailureTarget")) {
+        SetJobCondition(status, "FailureTarget", "True", "PodFailurePolicy", match.message, now);
+      }
       unc_fail.insert(uid);
       recorded = true;
       to_release.push_back(p);
@@ -403,8 +419,17 @@ Status JobController::Sync(const std::string& key) {
   const int64_t failed_total = failed + static_cast<int64_t>(unc_fail.size());
 
   std::vector<ObjectPtr> active;
+  // podReplacementPolicy Failed (the default with a podFailurePolicy): a pod being deleted is
+  // replaced only once it has reached a terminal phase.
+  std::vector<ObjectPtr> terminating;
+  const bool replace_when_failed = GetString(spec, {"podReplacementPolicy"}) == "Failed";
   for (const ObjectPtr& p : pods) {
-    if (IsPodActive(*p)) active.push_back(p);
+    const std::string phase = Phase(*p);
+    if (IsPodActive(*p)) {
+      active.push_back(p);
+    } else if (replace_when_failed && phase != "Succeeded" && phase != "Failed") {
+      terminating.push_back(p);
+    }
   }
 
   Status result;
@@ -441,7 +466,12 @@ Status JobController::Sync(const std::string& key) {
       }
     }
   }
-  if (failed_total + restarts > backoff_limit) {
+  if (const json::object* target = FindJobCondition(job, "FailureTarget");
+      target != nullptr && GetString(*target, {"status"}) == "True") {
+    // Decided earlier (a FailJob rule of the podFailurePolicy).
+    fail_reason = GetString(*target, {"reason"});
+    fail_message = GetString(*target, {"message"});
+  } else if (failed_total + restarts > backoff_limit) {
     fail_reason = "BackoffLimitExceeded";
     fail_message = "Job has reached the specified backoff limit";
   } else if (!suspended && has_deadline && has_start && now >= start + deadline) {
@@ -508,6 +538,7 @@ Status JobController::Sync(const std::string& key) {
     if (ExpectationsSatisfied(key)) {
       if (indexed) {
         std::set<int> running;
+        for (const ObjectPtr& p : terminating) running.insert(PodCompletionIndex(*p));
         std::vector<ObjectPtr> keep;
         for (const ObjectPtr& p : active) {
           int idx = PodCompletionIndex(*p);
@@ -542,7 +573,8 @@ Status JobController::Sync(const std::string& key) {
           std::sort(sorted.begin(), sorted.end(), DeleteBefore);
           for (int64_t i = 0; i < active_count - want; ++i) to_delete.push_back(sorted[i]);
         }
-        for (int64_t i = active_count; i < want; ++i) to_create.push_back(-1);
+        const int64_t occupied = active_count + static_cast<int64_t>(terminating.size());
+        for (int64_t i = occupied; i < want; ++i) to_create.push_back(-1);
       }
       if (!to_create.empty()) {
         auto wait = BackoffRemaining(key, now);

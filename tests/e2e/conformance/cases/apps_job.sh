@@ -138,3 +138,68 @@ t_sig_apps_job_should_run_a_job_to_completion_when_tasks_sometimes_fail_and_are_
     [ "$r" -ge 1 ] || { echo "pod without a local restart"; kubectl get pods -l job-name=fail-once-local -o wide; return 1; }
   done
 }
+
+# pfp_job NAME 'COMMAND' 'RULES-YAML': an Indexed Job (parallelism 2, completions 2,
+# backoffLimit 0, restartPolicy Never) with the podFailurePolicy RULES; /m is a host directory
+# that outlives the pods (the marker files of the upstream "notTerminateOnce" pods).
+pfp_job() {
+  mkdir -p "$PWD/markers"
+  cat <<YAML
+apiVersion: batch/v1
+kind: Job
+metadata: {name: $1}
+spec:
+  completionMode: Indexed
+  parallelism: 2
+  completions: 2
+  backoffLimit: 0
+  podFailurePolicy:
+    rules:
+$3
+  template:
+    spec:
+      terminationGracePeriodSeconds: 1
+      restartPolicy: Never
+      volumes: [{name: m, hostPath: {path: "$PWD/markers", type: Directory}}]
+      containers:
+      - name: c
+        image: $IMG
+        imagePullPolicy: IfNotPresent
+        command: ["sh", "-c", "$2"]
+        volumeMounts: [{name: m, mountPath: /m}]
+YAML
+}
+
+# [sig-apps] Job should allow to use a pod failure policy to ignore failure matching on
+# DisruptionTarget condition: every index's first pod runs until it is evicted (the eviction
+# adds DisruptionTarget=True); with backoffLimit 0 the Job would fail, but the Ignore rule keeps
+# those failures uncounted and the replacements (which find their marker) succeed.
+t_sig_apps_job_should_allow_to_use_a_pod_failure_policy_to_ignore_failure_matching_on_disruptiontarget_condition() {
+  pfp_job evict-ignore 'if [ -f /m/done-$JOB_COMPLETION_INDEX ]; then exit 0; fi; touch /m/done-$JOB_COMPLETION_INDEX; sleep 3600' \
+    '    - {action: Ignore, onPodConditions: [{type: DisruptionTarget}]}' | kubectl apply -f - >/dev/null
+  eventually 90 sh -c '[ "$(kubectl get pods -l job-name=evict-ignore --field-selector=status.phase=Running --no-headers | wc -l)" = 2 ]'
+  eventually 30 sh -c "[ -f '$PWD/markers/done-0' ] && [ -f '$PWD/markers/done-1' ]"
+  local pod code
+  for pod in $(job_active_pods evict-ignore); do
+    code="$(api POST "/api/v1/namespaces/$NS/pods/$pod/eviction" -H 'Content-Type: application/json' -o /dev/null -w '%{http_code}' \
+      -d "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"$pod\",\"namespace\":\"$NS\"}}")"
+    expect_eq "$code" 201
+  done
+  job_wait_condition evict-ignore Complete 120 || { kubectl get pods -l job-name=evict-ignore -o yaml | grep -vE '^ +(f:|manager|operation|time|fieldsType)'; return 1; }
+  expect_eq "$(kubectl get job evict-ignore -o jsonpath='{.status.succeeded}/{.status.failed}')" "2/"
+  expect_eq "$(kubectl get job evict-ignore -o jsonpath='{.status.completedIndexes}')" "0-1"
+}
+
+# [sig-apps] Job should allow to use the pod failure policy on exit code to fail the job early:
+# index 1 exits 1, which a FailJob rule matches: the Job fails at once (reason PodFailurePolicy),
+# its other pod is deleted, and only the one failure is counted.
+t_sig_apps_job_should_allow_to_use_the_pod_failure_policy_on_exit_code_to_fail_the_job_early() {
+  pfp_job fail-early 'if [ $JOB_COMPLETION_INDEX = 1 ]; then exit 1; fi; sleep 3600' \
+    '    - {action: FailJob, onExitCodes: {containerName: c, operator: In, values: [1]}}' | kubectl apply -f - >/dev/null
+  job_wait_condition fail-early Failed 90
+  expect_eq "$(kubectl get job fail-early -o jsonpath='{.status.conditions[?(@.type=="Failed")].reason}')" PodFailurePolicy
+  local msg; msg="$(kubectl get job fail-early -o jsonpath='{.status.conditions[?(@.type=="Failed")].message}')"
+  expect_match "$msg" "^Container c for pod $NS/fail-early-1-[a-z0-9]+ failed with exit code 1 matching FailJob rule at index 0$"
+  expect_eq "$(kubectl get job fail-early -o jsonpath='{.status.failed}')" 1
+  eventually 60 sh -c '[ -z "$(kubectl get pods -l job-name=fail-early --field-selector=status.phase=Running -o name)" ]'
+}
