@@ -3,16 +3,27 @@
 # directly, measured with wrk in the same run (issue 5 goal: ClusterIP / pod IP >= 0.95).
 #
 # Starts its own `berth up` (unique cluster id, bridge, CIDRs, data dir; `berth down` at the
-# end, also on failure), one backend pod (busybox httpd) behind a ClusterIP Service and one client
-# pod. wrk runs from inside the client pod's network namespace (pod -> service, the path every
-# in-cluster client takes) and from the host (node -> service), alternating direct and ClusterIP
-# rounds (alternating which goes first) so both see the same machine load and conntrack table. Prints requests/s per round, medians and the ratio.
+# end, also on failure), one backend pod behind a ClusterIP Service and one client pod. The
+# backend is bench/tools/http_server (static, mounted read-only into the busybox image: a fast
+# epoll server, so that the network path, not the server, is what differs). wrk runs from inside
+# the client pod's network namespace (pod -> service, the path every in-cluster client takes)
+# and from the host (node -> service), in two modes:
+#   keepalive  wrk's default: 8 persistent connections (NAT is set up once per connection);
+#   close      "Connection: close": a new TCP connection per request (every request pays for
+#              conntrack and NAT set-up; the worst case for a service path).
+# Direct and ClusterIP rounds alternate (and alternate which goes first) so both see the same
+# machine load. Prints requests/s per round, medians and the ratio.
 #
-# Usage: bench/service_bench.sh path/to/berth [seconds-per-round] [rounds]
+# Usage: bench/service_bench.sh path/to/berth [seconds-per-round] [rounds] [modes]
+#   modes: "keepalive close" (default), or one of them. HTTP_SERVER overrides the server binary
+#   (default: bench/http_server next to the berth binary's build).
 set -uo pipefail
 BERTH="$(readlink -f "${1:?usage: service_bench.sh path/to/berth [seconds] [rounds]}")"
 SECS="${2:-5}"
-ROUNDS="${3:-3}"
+ROUNDS="${3:-7}"
+MODES="${4:-keepalive close}"
+HTTP_SERVER="$(readlink -f "${HTTP_SERVER:-$(dirname "$BERTH")/bench/http_server}")"
+[ -x "$HTTP_SERVER" ] || { echo "no http_server at $HTTP_SERVER (ninja http_server)"; exit 1; }
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 command -v wrk >/dev/null || { echo "wrk not installed (scripts/install-deps)"; exit 1; }
 command -v conntrack >/dev/null || { echo "conntrack not installed (scripts/install-deps)"; exit 1; }
@@ -52,8 +63,10 @@ spec:
   - name: c
     image: $IMAGE
     imagePullPolicy: IfNotPresent
-    command: ["sh", "-c", "mkdir -p /tmp/www && head -c 1024 /dev/zero > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www"]
+    command: ["/bench/http_server", "8080", "1024"]
+    volumeMounts: [{name: bench, mountPath: /bench, readOnly: true}]
     readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+  volumes: [{name: bench, hostPath: {path: "$(dirname "$HTTP_SERVER")", type: Directory}}]
 ---
 apiVersion: v1
 kind: Pod
@@ -82,8 +95,8 @@ for ns in $(ip netns list | awk '{print $1}' | grep "^berth-$ID-"); do
 done
 [ -n "$CLIENT_NS" ] || { echo "client netns not found"; exit 1; }
 
-# Rounds must not see each other's closed connections. A closed connection stays 60 s in
-# TIME_WAIT in the backend (busybox httpd closes first) and 120 s in the host's conntrack. When a
+# Rounds must not see each other's closed connections. In close mode a closed connection stays
+# 60 s in TIME_WAIT in the backend (the server closes first) and 120 s in the host's conntrack. When a
 # round reuses a client port that the other path used moments before, the backend's TIME_WAIT
 # socket rejects the new SYN (the client's TCP timestamps differ per destination address, pod IP
 # vs ClusterIP) and conntrack finds the same reply tuple taken; either way the SYN is dropped
@@ -113,17 +126,20 @@ prepare_round() {  # prepare_round WHERE PATH (PATH = direct or service)
   conntrack -D -r "$POD_IP" >/dev/null 2>&1 || true
 }
 
-# rps WHERE PATH: requests/s of one wrk round (WHERE = pod or host, PATH = direct or service).
+# rps WHERE PATH: requests/s of one wrk round (WHERE = pod or host, PATH = direct or service)
+# in $MODE.
 rps() {
-  local pre=() url="http://$POD_IP:8080/"
+  local pre=() url="http://$POD_IP:8080/" hdr=()
   [ "$2" = service ] && url="http://$SVC_IP/"
+  [ "$MODE" = close ] && hdr=(-H "Connection: close")
   prepare_round "$1" "$2"
   [ "$1" = pod ] && pre=(ip netns exec "$CLIENT_NS")
-  "${pre[@]}" wrk -t1 -c8 -d"${SECS}s" "$url" 2>&1 | awk '/Requests\/sec/ {print $2}'
+  "${pre[@]}" wrk -t1 -c8 -d"${SECS}s" "${hdr[@]}" "$url" 2>&1 | awk '/Requests\/sec/ {print $2}'
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-echo "service_bench: backend pod $POD_IP:8080, service $SVC_IP:80, wrk -t1 -c8 -d${SECS}s x $ROUNDS rounds each"
+echo "service_bench: backend pod $POD_IP:8080 (http_server, 1 KiB body), service $SVC_IP:80, wrk -t1 -c8 -d${SECS}s x $ROUNDS rounds each"
+for MODE in $MODES; do
 for where in pod host; do
   direct=(); via=()
   for r in $(seq 1 "$ROUNDS"); do
@@ -135,9 +151,10 @@ for where in pod host; do
       v="$(rps "$where" service)"; d="$(rps "$where" direct)"
     fi
     direct+=("$d"); via+=("$v")
-    echo "  from $where round $r: direct pod IP ${d} req/s, ClusterIP ${v} req/s"
+    echo "  $MODE from $where round $r: direct pod IP ${d} req/s, ClusterIP ${v} req/s"
   done
   md="$(printf '%s\n' "${direct[@]}" | median)"; mv="$(printf '%s\n' "${via[@]}" | median)"
   ratio="$(awk -v a="$mv" -v b="$md" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}')"
-  echo "from $where: median direct ${md} req/s, median ClusterIP ${mv} req/s, ratio ClusterIP/direct ${ratio}"
+  echo "$MODE from $where: median direct ${md} req/s, median ClusterIP ${mv} req/s, ratio ClusterIP/direct ${ratio}"
+done
 done
