@@ -108,6 +108,16 @@ Status Server::Start() {
 
   std::vector<std::string> sans = m.opts.tls_sans;
   if (m.host != "0.0.0.0" && m.host != "::" && !m.host.empty()) sans.push_back(m.host);
+  for (const std::string& h : m.opts.extra_listen_hosts) sans.push_back(h);
+  if (!m.opts.advertise_address.empty()) sans.push_back(m.opts.advertise_address);
+  // What in-cluster clients dial: the `kubernetes` service by IP and by name.
+  if (auto svc = services::Ipv4Range::Parse(m.opts.service_cidr); svc.ok()) {
+    sans.push_back(svc->At(services::kKubernetesServiceOffset));
+  }
+  for (const char* n : {"kubernetes", "kubernetes.default", "kubernetes.default.svc",
+                        "kubernetes.default.svc.cluster.local"}) {
+    sans.push_back(n);
+  }
   auto pki = tls::LoadOrCreatePki(m.opts.data_dir, sans);
   if (!pki.ok()) return pki.status();
   m.pki = std::move(*pki);
@@ -208,6 +218,7 @@ Status Server::Start() {
   HttpServer::Options ho;
   ho.host = m.host;
   ho.port = port;
+  ho.extra_hosts = m.opts.extra_listen_hosts;
   ho.worker_threads = m.opts.worker_threads;
   m.http = std::make_unique<HttpServer>(ho, ssl, m.api.get());
   BERTH_RETURN_IF_ERROR(m.http->Start());

@@ -17,6 +17,9 @@ namespace berth::apiserver {
 struct ServerOptions {
   std::string data_dir;
   std::string listen = "127.0.0.1:6443";
+  // More IPv4/IPv6 addresses served on the --listen port (`berth up`: the pod bridge's gateway,
+  // so that pods reach the API through the `kubernetes` service). They may not exist yet.
+  std::vector<std::string> extra_listen_hosts;
   std::vector<std::string> tls_sans;
   int worker_threads = 64;
   // Revisions of history kept for watches and paged lists (older ones are compacted).

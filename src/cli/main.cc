@@ -19,6 +19,7 @@
 #include "client/api_client.h"
 #include "controllers/manager/controller_manager.h"
 #include "image/image_store.h"
+#include "network/ipv4_cidr.h"
 #include "runtime/runtime.h"
 
 namespace {
@@ -199,6 +200,12 @@ int RunUp(const UpFlags& f, const ControlPlaneFlags& cp) {
   so.listen = f.listen;
   so.service_cidr = cluster->service_cidr;
   so.service_node_port_range = f.node_port_range;
+  // Pods reach the API through the `kubernetes` service: it names the bridge's gateway, where
+  // the server listens too (the API stays off every other interface).
+  if (auto pods = berth::network::ParseIpv4Cidr(cluster->pod_cidr); pods.ok()) {
+    so.extra_listen_hosts = {pods->FirstHost()};
+    so.advertise_address = pods->FirstHost();
+  }
   berth::apiserver::Server server(so);
   if (auto s = server.Start(); !s.ok()) {
     std::cerr << "berth up: server: " << s.message() << "\n";

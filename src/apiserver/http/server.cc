@@ -2,7 +2,10 @@
 
 #include "apiserver/http/hijack.h"
 
+#include <netinet/in.h>
 #include <openssl/x509.h>
+
+#include <cerrno>
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -348,10 +351,16 @@ class HttpServer::Listener : public std::enable_shared_from_this<HttpServer::Lis
       : ioc_(ioc), acceptor_(net::make_strand(ioc)), ctx_(ctx), workers_(workers),
         handler_(handler), body_limit_(body_limit) {}
 
-  Status Listen(const tcp::endpoint& ep) {
+  Status Listen(const tcp::endpoint& ep, bool freebind) {
     beast::error_code ec;
     acceptor_.open(ep.protocol(), ec);
     if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec && freebind) {
+      int one = 1;
+      if (setsockopt(acceptor_.native_handle(), IPPROTO_IP, IP_FREEBIND, &one, sizeof one) != 0) {
+        ec = beast::error_code(errno, boost::system::system_category());
+      }
+    }
     if (!ec) acceptor_.bind(ep, ec);
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
     if (ec) {
@@ -399,11 +408,26 @@ Status HttpServer::Start() {
   beast::error_code ec;
   auto addr = net::ip::make_address(opts_.host, ec);
   if (ec) return BadRequest("invalid listen address " + opts_.host);
+  std::vector<net::ip::address> extra;
+  for (const std::string& h : opts_.extra_hosts) {
+    extra.push_back(net::ip::make_address(h, ec));
+    if (ec) return BadRequest("invalid listen address " + h);
+  }
   workers_ = std::make_unique<net::thread_pool>(opts_.worker_threads);
-  listener_ = std::make_shared<Listener>(ioc_, *ssl_, *workers_, handler_, opts_.body_limit);
-  BERTH_RETURN_IF_ERROR(listener_->Listen(tcp::endpoint(addr, opts_.port)));
-  bound_port_ = listener_->port();
-  listener_->Accept();
+  auto first = std::make_shared<Listener>(ioc_, *ssl_, *workers_, handler_, opts_.body_limit);
+  BERTH_RETURN_IF_ERROR(first->Listen(tcp::endpoint(addr, opts_.port), /*freebind=*/false));
+  bound_port_ = first->port();
+  listeners_.push_back(std::move(first));
+  for (const auto& a : extra) {
+    auto l = std::make_shared<Listener>(ioc_, *ssl_, *workers_, handler_, opts_.body_limit);
+    Status s = l->Listen(tcp::endpoint(a, bound_port_), /*freebind=*/true);
+    if (!s.ok()) {
+      listeners_.clear();
+      return s;
+    }
+    listeners_.push_back(std::move(l));
+  }
+  for (auto& l : listeners_) l->Accept();
   for (int i = 0; i < opts_.io_threads; ++i) {
     io_threads_.emplace_back([this] { ioc_.run(); });
   }
@@ -411,9 +435,9 @@ Status HttpServer::Start() {
 }
 
 void HttpServer::Stop() {
-  if (stopped_ || !listener_) return;
+  if (stopped_ || listeners_.empty()) return;
   stopped_ = true;
-  listener_->Stop();
+  for (auto& l : listeners_) l->Stop();
   ioc_.stop();
   for (auto& t : io_threads_) t.join();
   io_threads_.clear();

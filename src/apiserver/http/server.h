@@ -25,6 +25,9 @@ class HttpServer {
   struct Options {
     std::string host = "127.0.0.1";
     uint16_t port = 0;  // 0 = pick a free port
+    // More addresses served on the same port (the one `host` got). They are bound with
+    // IP_FREEBIND: an address need not exist yet (a bridge the node agent creates later).
+    std::vector<std::string> extra_hosts;
     int io_threads = 2;
     int worker_threads = 64;
     size_t body_limit = 3 * 1024 * 1024;
@@ -47,7 +50,7 @@ class HttpServer {
   HttpHandler* handler_;
   boost::asio::io_context ioc_;
   std::unique_ptr<boost::asio::thread_pool> workers_;
-  std::shared_ptr<Listener> listener_;
+  std::vector<std::shared_ptr<Listener>> listeners_;
   std::vector<std::thread> io_threads_;
   uint16_t bound_port_ = 0;
   bool stopped_ = false;

@@ -262,9 +262,28 @@ test_svc11_rolling_update_and_scale_down_without_failed_requests() {
 test_svc10_kubernetes_service_points_at_the_api_server() {
   out="$(kubectl get service kubernetes -o jsonpath='{.spec.clusterIP} {.spec.ports[0].port}')"
   expect_eq "$out" "${NODE_SVC_CIDR%.0/24}.1 443"
-  out="$(kubectl get endpoints kubernetes -o jsonpath='{.subsets[0].ports[0].port}')"
-  expect_eq "$out" "$E2E_PORT"
+  # The endpoint is the pod bridge's gateway, where `berth up` serves the API too.
+  out="$(kubectl get endpoints kubernetes -o jsonpath='{.subsets[0].addresses[0].ip}:{.subsets[0].ports[0].port}')"
+  expect_eq "$out" "${NODE_POD_CIDR%.0/24}.1:$E2E_PORT"
   kubectl get service -n kube-system kube-dns -o jsonpath='{.spec.clusterIP}' | grep -qx "$(svc_dns_ip)"
+  # From the node by the service IP, verified against the cluster CA (the certificate names it).
+  out="$(curl -sS --max-time 5 --cacert "$E2E_DATA/pki/ca.crt" "https://${NODE_SVC_CIDR%.0/24}.1/version")"
+  expect_contains "$out" '"gitVersion"'
+  # From a pod, as an in-cluster client: KUBERNETES_SERVICE_HOST/PORT, its service-account
+  # token and CA, the name kubernetes.default.svc verified. (The host's curl through a
+  # read-only hostPath: busybox wget's TLS cannot talk to the server.)
+  pod_yaml api-client 'exec sleep 100000' '    volumeMounts: [{name: host, mountPath: /host, readOnly: true}]' \
+    '  volumes: [{name: host, hostPath: {path: /}}]' | kubectl apply -f - >/dev/null
+  wait_phase api-client Running 60
+  local script
+  read -r -d '' script <<'SH' || true
+cd /var/run/secrets/kubernetes.io/serviceaccount
+export CA="$(cat ca.crt)" TOKEN="$(cat token)" H="$KUBERNETES_SERVICE_HOST" P="$KUBERNETES_SERVICE_PORT"
+exec chroot /host bash -c 'curl -sS --max-time 5 --cacert <(printf "%s\n" "$CA") -H "Authorization: Bearer $TOKEN" --resolve "kubernetes.default.svc:$P:$H" "https://kubernetes.default.svc:$P/version"'
+SH
+  out="$(kubectl exec api-client -- sh -c "$script" 2>&1)"
+  kubectl delete pod api-client --wait=false >/dev/null
+  expect_contains "$out" '"gitVersion"'
 }
 
 test_svc12_services_cleanup() {
