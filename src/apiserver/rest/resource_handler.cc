@@ -211,14 +211,17 @@ Response ResourceHandler::List(const RequestInfo& info, const api::ResourceType&
   if (filter->exact_name() && start.empty()) {
     // metadata.name=<x>: a point read instead of a scan.
     if (!info.namespace_.empty() || !t.namespaced) {
-      auto kv = store_->Get(prefix + *filter->exact_name(), revision);
+      // The revision first, then the read at it: reading the latest value and the revision
+      // afterwards could pair an object with a revision after its deletion, and a client
+      // watching from that revision (kubectl delete --wait) would never see the DELETED event.
+      list_rev = revision ? revision : store_->CurrentRevision();
+      auto kv = store_->Get(prefix + *filter->exact_name(), list_rev);
       if (kv.ok()) {
         auto o = DecodeStored(t, *kv);
         if (o.ok() && filter->Matches(*o)) items.push_back(std::move(*o));
       } else if (kv.status().reason() != Reason::kNotFound) {
         return StatusResponse(kv.status());
       }
-      list_rev = revision ? revision : store_->CurrentRevision();
       goto done;
     }
   }

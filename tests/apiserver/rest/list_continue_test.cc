@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 #include <filesystem>
+#include <functional>
+#include <utility>
 #include <memory>
 #include <string>
 
@@ -34,6 +36,44 @@ class CapturingResponder : public Responder {
     return nullptr;
   }
   Response response;
+};
+
+// Delegates to a real store; runs `after_get` once right after the next Get (a write that
+// lands between the handler's reads).
+class RacingStore : public store::Store {
+ public:
+  explicit RacingStore(store::Store* inner) : inner_(inner) {}
+  StatusOr<store::KeyValue> Get(const std::string& key, int64_t revision) override {
+    auto r = inner_->Get(key, revision);
+    if (after_get) std::exchange(after_get, nullptr)();
+    return r;
+  }
+  StatusOr<store::ListResult> List(const std::string& prefix, const std::string& start,
+                                   int64_t limit, int64_t revision) override {
+    return inner_->List(prefix, start, limit, revision);
+  }
+  StatusOr<int64_t> Create(const std::string& k, const std::string& v) override {
+    return inner_->Create(k, v);
+  }
+  StatusOr<int64_t> Update(const std::string& k, const std::string& v,
+                           store::WriteOptions o) override {
+    return inner_->Update(k, v, o);
+  }
+  StatusOr<int64_t> Delete(const std::string& k, store::WriteOptions o) override {
+    return inner_->Delete(k, o);
+  }
+  StatusOr<std::unique_ptr<store::Watch>> WatchPrefix(const std::string& p, int64_t from,
+                                                      store::WatchCallback cb) override {
+    return inner_->WatchPrefix(p, from, std::move(cb));
+  }
+  Status Compact(int64_t revision) override { return inner_->Compact(revision); }
+  int64_t CurrentRevision() override { return inner_->CurrentRevision(); }
+  int64_t OldestRevision() override { return inner_->OldestRevision(); }
+
+  std::function<void()> after_get;
+
+ private:
+  store::Store* inner_;
 };
 
 class ListContinueTest : public ::testing::Test {
@@ -147,6 +187,37 @@ TEST(AcceptsOnlyTransformed, TableOnlyVersusFallbacks) {
   EXPECT_FALSE(with("application/json"));
   EXPECT_FALSE(with("*/*"));
   EXPECT_FALSE(with(""));
+}
+
+// A list by metadata.name is a point read; its resourceVersion must be the revision the object
+// was read at. Were it taken after the read, a delete landing in between would give a list that
+// still shows the object at a revision after its deletion, and a watch from there (kubectl
+// delete --wait) would never see the DELETED event.
+TEST_F(ListContinueTest, NameSelectedListIsConsistentWithItsRevision) {
+  CreateConfigMap("gone");
+  std::string key;
+  auto all = store_->List("", "", 0);
+  ASSERT_TRUE(all.ok());
+  for (const auto& kv : all->kvs) {
+    if (kv.key.size() > 5 && kv.key.compare(kv.key.size() - 5, 5, "/gone") == 0) key = kv.key;
+  }
+  ASSERT_FALSE(key.empty());
+  RacingStore racing(store_.get());
+  handler_ = std::make_unique<ResourceHandler>(&racing, &api::BuiltinRegistry(),
+                                               &SystemClock::Get(), &timers_);
+  int64_t deleted_at = 0;
+  racing.after_get = [&] {
+    auto d = store_->Delete(key);
+    ASSERT_TRUE(d.ok());
+    deleted_at = *d;
+  };
+  Response r = Call("GET", "/api/v1/namespaces/default/configmaps?fieldSelector=metadata.name%3Dgone");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_GT(deleted_at, 0);
+  json::object list = Body(r);
+  int64_t rv = std::stoll(std::string(list.at("metadata").at("resourceVersion").as_string()));
+  EXPECT_EQ(Names(list), std::vector<std::string>{"gone"});
+  EXPECT_LT(rv, deleted_at) << "the list shows the object at a revision after its deletion";
 }
 
 }  // namespace
