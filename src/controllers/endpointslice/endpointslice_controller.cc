@@ -14,7 +14,6 @@ namespace {
 using endpoints::DesiredEndpoint;
 
 constexpr const char* kSlicePath = "/apis/discovery.k8s.io/v1/endpointslices";
-constexpr const char* kSliceGroupVersion = "/apis/discovery.k8s.io/v1";
 
 bool IsManagedSlice(const json::object& slice) {
   return GetString(LabelsOf(slice), {endpoints::kManagedByLabel}) == endpoints::kManagedByValue;
@@ -161,12 +160,7 @@ Status EndpointSliceController::Apply(const std::string& key, const std::string&
 Status EndpointSliceController::Sync(const std::string& key) {
   std::string ns, name;
   controller::SplitKey(key, &ns, &name);
-  auto lookup = [&](const std::string& slice) { return slices_->Get(ns, slice); };
-  auto gone = [&](const std::string& slice) {
-    auto r = ctx_.client->Get(ObjectPath(kSliceGroupVersion, ns, "endpointslices", slice));
-    return !r.ok() && r.status().reason() == Reason::kNotFound;
-  };
-  if (tracker_.Stale(key, lookup, gone)) return {};
+  if (endpoints::SlicesStale(ctx_.client, slices_, &tracker_, key, ns)) return {};
 
   controller::ObjectPtr svc = services_->Get(ns, name);
   std::vector<controller::ObjectPtr> existing = ManagedSlices(ns, name);

@@ -12,7 +12,6 @@ namespace {
 
 constexpr const char* kEndpointsPath = "/api/v1/endpoints";
 constexpr const char* kSlicePath = "/apis/discovery.k8s.io/v1/endpointslices";
-constexpr const char* kSliceGroupVersion = "/apis/discovery.k8s.io/v1";
 
 // "ns/service" of a mirrored slice, "" for others.
 std::string MirrorKeyOf(const json::object& slice) {
@@ -82,12 +81,7 @@ Status EndpointSliceMirroringController::Apply(const std::string& key, const std
 Status EndpointSliceMirroringController::Sync(const std::string& key) {
   std::string ns, name;
   controller::SplitKey(key, &ns, &name);
-  auto lookup = [&](const std::string& slice) { return slices_->Get(ns, slice); };
-  auto gone = [&](const std::string& slice) {
-    auto r = ctx_.client->Get(ObjectPath(kSliceGroupVersion, ns, "endpointslices", slice));
-    return !r.ok() && r.status().reason() == Reason::kNotFound;
-  };
-  if (tracker_.Stale(key, lookup, gone)) return {};
+  if (endpoints::SlicesStale(ctx_.client, slices_, &tracker_, key, ns)) return {};
   controller::ObjectPtr svc = services_->Get(ns, name);
   controller::ObjectPtr ep = endpoints_->Get(ns, name);
   bool mirror = endpoints::ShouldMirror(svc.get(), ep.get());

@@ -44,4 +44,14 @@ Status ApplySlicePlan(client::Interface* client, WriteTracker* tracker, const st
   return first;
 }
 
+bool SlicesStale(client::Interface* client, controller::Informer* slices, WriteTracker* tracker,
+                 const std::string& key, const std::string& ns) {
+  auto lookup = [&](const std::string& slice) { return slices->Get(ns, slice); };
+  auto gone = [&](const std::string& slice) {
+    auto r = client->Get(ObjectPath(kSliceGroupVersion, ns, "endpointslices", slice));
+    return !r.ok() && r.status().reason() == Reason::kNotFound;
+  };
+  return tracker->Stale(key, lookup, gone);
+}
+
 }  // namespace berth::controllers::endpoints

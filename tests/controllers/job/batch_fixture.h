@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/clock.h"
 #include "common/json.h"
+#include "controllers/job/job_controller.h"
 #include "controllers/testing/control_plane.h"
 
 namespace berth::controllers::batchtest {
@@ -150,6 +152,22 @@ class BatchTest : public ::testing::Test {
   }
 
   testing::ControlPlane cp_;
+};
+
+// A JobController on the control plane; Sync(name) runs one sync of default/<name> once the
+// caches caught up.
+class JobTest : public BatchTest {
+ protected:
+  void SetUp() override {
+    jc_ = std::make_unique<JobController>(cp_.ctx());
+    cp_.StartInformers();
+  }
+  void Sync(const std::string& name) {
+    Settle();
+    Status st = jc_->SyncNow("default/" + name);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+  std::unique_ptr<JobController> jc_;
 };
 
 }  // namespace berth::controllers::batchtest

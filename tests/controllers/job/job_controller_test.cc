@@ -17,20 +17,7 @@ using batchtest::kJobs;
 using batchtest::kPods;
 using std::chrono::seconds;
 
-class JobControllerTest : public batchtest::BatchTest {
- protected:
-  void SetUp() override {
-    jc_ = std::make_unique<JobController>(cp_.ctx());
-    cp_.StartInformers();
-  }
-  // Lets the caches catch up, then runs one sync of default/<name>.
-  void Sync(const std::string& name) {
-    Settle();
-    Status st = jc_->SyncNow("default/" + name);
-    ASSERT_TRUE(st.ok()) << st.ToString();
-  }
-  std::unique_ptr<JobController> jc_;
-};
+using JobControllerTest = batchtest::JobTest;
 
 TEST_F(JobControllerTest, RunsCompletionsWithParallelism) {
   cp_.Create(kJobs, Job("calc", json::object{{"completions", 3}, {"parallelism", 2}}));

@@ -81,23 +81,13 @@ TEST(PodFailurePolicyTest, PodConditionsUnknownActionsAndCount) {
   EXPECT_EQ(MatchPodFailurePolicy(json::object{}, FailedPod(kExit42)).action, FailureAction::kCount);
 }
 
-class PodFailurePolicyJobTest : public batchtest::BatchTest {
+class PodFailurePolicyJobTest : public batchtest::JobTest {
  protected:
-  void SetUp() override {
-    jc_ = std::make_unique<JobController>(cp_.ctx());
-    cp_.StartInformers();
-  }
-  void Sync(const std::string& name) {
-    Settle();
-    Status st = jc_->SyncNow("default/" + name);
-    ASSERT_TRUE(st.ok()) << st.ToString();
-  }
   void Create(const std::string& name, json::object spec, const char* policy_json) {
     spec["podFailurePolicy"] = Spec(policy_json)["podFailurePolicy"];
     auto r = cp_.client()->Create(kJobs, Job(name, std::move(spec)));
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
-  std::unique_ptr<JobController> jc_;
 };
 
 TEST_F(PodFailurePolicyJobTest, FailJobRuleEndsTheJobEarly) {
