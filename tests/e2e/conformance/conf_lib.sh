@@ -68,3 +68,32 @@ eventually() {
     sleep 0.2
   done
 }
+
+# conf_envfrom_check POD REF SOURCE: a pod running `env` with envFrom SOURCE (REF = configMapRef
+# or secretRef) twice, plain and with prefix p-; SOURCE holds data-1..3 = value-1..3, and all six
+# variables must be in the pod's environment.
+conf_envfrom_check() {
+  cat <<YAML | kubectl apply -f - >/dev/null
+apiVersion: v1
+kind: Pod
+metadata: {name: $1}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: c
+    image: $IMG
+    imagePullPolicy: IfNotPresent
+    command: ["env"]
+    envFrom:
+    - $2: {name: $3}
+    - prefix: p-
+      $2: {name: $3}
+YAML
+  wait_phase "$1" Succeeded 60
+  local out k
+  out="$(kubectl logs "$1")"
+  for k in 1 2 3; do
+    expect_contains "$out" "data-$k=value-$k"
+    expect_contains "$out" "p-data-$k=value-$k"
+  done
+}

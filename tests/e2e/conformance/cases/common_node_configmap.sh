@@ -28,28 +28,7 @@ YAML
 t_sig_node_configmap_should_be_consumable_via_the_environment() {
   kubectl create configmap cm-from --from-literal=data-1=value-1 --from-literal=data-2=value-2 \
     --from-literal=data-3=value-3 >/dev/null
-  cat <<YAML | kubectl apply -f - >/dev/null
-apiVersion: v1
-kind: Pod
-metadata: {name: cmfrom}
-spec:
-  restartPolicy: Never
-  containers:
-  - name: c
-    image: $IMG
-    imagePullPolicy: IfNotPresent
-    command: ["env"]
-    envFrom:
-    - configMapRef: {name: cm-from}
-    - prefix: p-
-      configMapRef: {name: cm-from}
-YAML
-  wait_phase cmfrom Succeeded 60
-  out="$(kubectl logs cmfrom)"
-  for k in 1 2 3; do
-    expect_contains "$out" "data-$k=value-$k"
-    expect_contains "$out" "p-data-$k=value-$k"
-  done
+  conf_envfrom_check cmfrom configMapRef cm-from
 }
 
 # [sig-node] ConfigMap should fail to create ConfigMap with empty key: refused by validation.

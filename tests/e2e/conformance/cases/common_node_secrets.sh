@@ -28,28 +28,7 @@ YAML
 t_sig_node_secrets_should_be_consumable_via_the_environment() {
   kubectl create secret generic sec-from --from-literal=data-1=value-1 --from-literal=data-2=value-2 \
     --from-literal=data-3=value-3 >/dev/null
-  cat <<YAML | kubectl apply -f - >/dev/null
-apiVersion: v1
-kind: Pod
-metadata: {name: secfrom}
-spec:
-  restartPolicy: Never
-  containers:
-  - name: c
-    image: $IMG
-    imagePullPolicy: IfNotPresent
-    command: ["env"]
-    envFrom:
-    - secretRef: {name: sec-from}
-    - prefix: p-
-      secretRef: {name: sec-from}
-YAML
-  wait_phase secfrom Succeeded 60
-  out="$(kubectl logs secfrom)"
-  for k in 1 2 3; do
-    expect_contains "$out" "data-$k=value-$k"
-    expect_contains "$out" "p-data-$k=value-$k"
-  done
+  conf_envfrom_check secfrom secretRef sec-from
 }
 
 # [sig-node] Secrets should fail to create secret due to empty secret key: refused by validation.
